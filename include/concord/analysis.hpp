@@ -1,0 +1,60 @@
+// Text analysis: the one place where text becomes terms. Index and query time both go through
+// an Analyzer, so the two can never disagree.
+//
+// Pipeline per word: ICU word boundaries (dictionary segmentation for Chinese and Japanese),
+// NFKC normalisation with case folding, removal of Latin/Greek/Cyrillic accents, removal of
+// in-word punctuation ("U.S" -> "us", "2,000" -> "2000"), then a Snowball stemmer.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace concord {
+
+struct Token {
+  std::string term;         // normalised word, not stemmed
+  std::uint32_t begin = 0;  // byte offsets of the word in the analysed text
+  std::uint32_t end = 0;
+  std::uint32_t position = 0;  // 1-based word position in the text
+  bool ideographic = false;    // Han or Kana word: several of them in a row form a phrase
+};
+
+// An Analyzer is cheap to create but not safe for concurrent use (it owns an ICU break
+// iterator); give each thread its own.
+class Analyzer {
+ public:
+  // stem_language: a Snowball language name ("english", "none" for no stemming).
+  explicit Analyzer(const std::string& stem_language = "english");
+  ~Analyzer();
+  Analyzer(Analyzer&&) noexcept;
+  Analyzer& operator=(Analyzer&&) noexcept;
+  Analyzer(const Analyzer&) = delete;
+  Analyzer& operator=(const Analyzer&) = delete;
+
+  // Words of text (valid UTF-8) with byte offsets. Words longer than kMaxTermBytes after
+  // normalisation are dropped, as are "words" made only of punctuation.
+  [[nodiscard]] std::vector<Token> tokenize(std::string_view text) const;
+  void tokenize(std::string_view text, std::vector<Token>& out) const;
+
+  // Normalises one word the way tokenize does (no splitting); empty if nothing remains.
+  [[nodiscard]] std::string normalize(std::string_view word) const;
+
+  // The index term for a normalised word.
+  [[nodiscard]] std::string stem(std::string_view normalized_word) const;
+
+  [[nodiscard]] const std::string& stem_language() const;
+
+  static constexpr std::size_t kMaxTermBytes = 64;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// True when the code point is Han, Hiragana, Katakana or Hangul.
+bool is_cjk_code_point(char32_t cp);
+
+}  // namespace concord

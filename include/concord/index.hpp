@@ -1,0 +1,131 @@
+// The index: writing papers into a Xapian database and reading back documents and paragraphs.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "concord/paper.hpp"
+
+namespace concord {
+
+// What the index knows about one paper (its document record).
+struct DocumentInfo {
+  DocumentMeta meta;
+  std::vector<Section> sections;
+  std::uint32_t paragraph_count = 0;
+  std::string source_path;
+  std::string format;
+  std::string fingerprint;  // of the source bytes and sidecar when indexed
+  std::string indexed_at;   // UTC, ISO 8601
+};
+
+// One stored paragraph entry with its identifiers and tags.
+struct ParagraphRecord {
+  std::string id;  // "<doc id>:<ordinal>"
+  std::string doc_id;
+  Paragraph paragraph;
+  std::vector<std::string> topics;   // topic ids
+  std::vector<std::string> regions;  // region ids mentioned (not their ancestors)
+};
+
+// Tags computed for each paragraph of a paper at index time (by the enrich module).
+struct ParagraphTags {
+  std::vector<std::string> topics;
+  std::vector<std::string> regions;           // mentioned regions
+  std::vector<std::string> region_ancestors;  // mentioned regions and all their ancestors
+};
+
+// Tags of a whole paper.
+struct PaperTags {
+  std::string country;                    // issuer country id ("CHN"); empty: from metadata
+  std::string country_name;               // its display name ("China")
+  std::vector<ParagraphTags> paragraphs;  // one per paragraph, or empty
+};
+
+// Where an index lives: one directory, or several shards (directories or tcp://host:port of
+// xapian-tcpsrv servers) read as one.
+struct IndexLocation {
+  std::vector<std::string> shards;  // a single entry for an unsharded index
+
+  static IndexLocation directory(const std::filesystem::path& dir) {
+    return IndexLocation{{dir.string()}};
+  }
+};
+
+// Read access to an index. Not safe for concurrent use: give each thread its own reader
+// (opening is cheap). reopen() moves to the latest commit.
+class IndexReader {
+ public:
+  // Throws Error(kNotFound) when there is no index, kCorrupt when it cannot be read.
+  static IndexReader open(const IndexLocation& location);
+
+  IndexReader(IndexReader&&) noexcept;
+  IndexReader& operator=(IndexReader&&) noexcept;
+  ~IndexReader();
+
+  // Picks up changes committed since open or the last reopen. Returns true if any.
+  bool reopen();
+
+  [[nodiscard]] std::vector<DocumentInfo> documents() const;
+  [[nodiscard]] std::optional<DocumentInfo> document(std::string_view doc_id) const;
+  [[nodiscard]] std::optional<ParagraphRecord> paragraph(std::string_view paragraph_id) const;
+  // Paragraphs of a document with ordinals in [first, last] (inclusive), in order.
+  [[nodiscard]] std::vector<ParagraphRecord> paragraphs(std::string_view doc_id,
+                                                        std::uint32_t first,
+                                                        std::uint32_t last) const;
+
+  [[nodiscard]] std::uint64_t paragraph_count() const;
+  [[nodiscard]] std::uint64_t document_count() const;
+  [[nodiscard]] const IndexLocation& location() const;
+  [[nodiscard]] std::string stem_language() const;
+
+  struct Impl;
+  [[nodiscard]] Impl& impl() const { return *impl_; }
+
+ private:
+  explicit IndexReader(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Write access. One writer per index at a time (Xapian's lock): a second one gets
+// Error(kBusy). Changes become visible to readers only at commit(), atomically; destroying
+// a writer without commit() discards them.
+class IndexWriter {
+ public:
+  static IndexWriter open(const std::filesystem::path& dir,
+                          const std::string& stem_language = "english");
+  IndexWriter(IndexWriter&&) noexcept;
+  IndexWriter& operator=(IndexWriter&&) noexcept;
+  ~IndexWriter();
+
+  // The record of a paper already in the index (committed or added in this run).
+  [[nodiscard]] std::optional<DocumentInfo> find(std::string_view doc_id) const;
+  // Every document record, for pruning.
+  [[nodiscard]] std::vector<DocumentInfo> documents() const;
+
+  // Adds a paper, replacing any paper with the same id.
+  void put(const Paper& paper, const std::string& fingerprint, const PaperTags& tags = {});
+  // Removes a paper and its paragraphs; false if it was not there.
+  bool remove(std::string_view doc_id);
+
+  // Makes all changes since the last commit durable and visible, atomically, then fsyncs
+  // the directory so the new revision survives a power cut.
+  void commit();
+
+  [[nodiscard]] std::uint64_t pending_changes() const;
+  [[nodiscard]] std::uint64_t paragraph_count() const;  // including uncommitted changes
+  [[nodiscard]] std::uint64_t document_count() const;
+  [[nodiscard]] const std::filesystem::path& path() const;
+
+ private:
+  struct Impl;
+  explicit IndexWriter(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace concord

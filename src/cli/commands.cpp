@@ -1,0 +1,314 @@
+// Subcommands: build a request, call the library, print for a person or as JSON.
+#include "commands.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "concord/index.hpp"
+#include "concord/ingest.hpp"
+#include "concord/json.hpp"
+#include "terminal.hpp"
+
+namespace concord::cli {
+namespace {
+
+void print_json(const nlohmann::ordered_json& value) {
+  std::cout << json::dump(value, 2) << "\n";
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (const auto& p : parts) {
+    if (!out.empty()) out += sep;
+    out += p;
+  }
+  return out;
+}
+
+std::string breadcrumb(const std::vector<std::string>& path, std::size_t width) {
+  std::vector<std::string> shown;
+  for (const auto& h : path) shown.push_back(ellipsize(h, width));
+  return join(shown, " \xE2\x80\xBA ");  // ›
+}
+
+// Progress on stderr, only for a person watching a terminal.
+class Progress {
+ public:
+  explicit Progress(bool enabled) : enabled_(enabled) {}
+  ~Progress() { finish(); }
+  void update(const IndexProgress& p) {
+    if (!enabled_) return;
+    const double rate = p.seconds > 0 ? static_cast<double>(p.paragraphs) / p.seconds : 0.0;
+    std::fprintf(stderr,
+                 "\r\033[Kindexing %zu/%zu files, %llu paragraphs, %.0f paragraphs/s, %.1f MB",
+                 p.files_done, p.files_total, static_cast<unsigned long long>(p.paragraphs), rate,
+                 static_cast<double>(p.bytes) / 1e6);
+    std::fflush(stderr);
+    shown_ = true;
+  }
+  void finish() {
+    if (shown_) std::fputs("\r\033[K", stderr);
+    shown_ = false;
+  }
+
+ private:
+  bool enabled_;
+  bool shown_ = false;
+};
+
+void print_report(const IndexReport& r, bool quiet) {
+  const Style style = stdout_style();
+  for (const auto& f : r.files) {
+    switch (f.status) {
+      case FileOutcome::Status::kFailed:
+        std::cout << style.error("failed") << "  " << f.message << "\n";
+        break;
+      case FileOutcome::Status::kAdded:
+      case FileOutcome::Status::kUpdated:
+        if (!quiet) {
+          std::cout << (f.status == FileOutcome::Status::kAdded ? "added " : "updated") << "  "
+                    << f.doc_id << "  (" << f.paragraphs << " paragraphs)  " << style.dim(f.path)
+                    << "\n";
+        }
+        for (const auto& w : f.warnings) std::cout << "         warning: " << w << "\n";
+        break;
+      case FileOutcome::Status::kRemoved:
+        if (!quiet) std::cout << "removed  " << f.doc_id << "  " << style.dim(f.path) << "\n";
+        break;
+      case FileOutcome::Status::kUnchanged:
+        break;
+    }
+  }
+  std::cout << fmt::format(
+      "{} added, {} updated, {} unchanged, {} removed, {} failed; {} paragraphs written in {:.2f} "
+      "s. "
+      "Index: {} papers, {} paragraphs.\n",
+      r.added, r.updated, r.unchanged, r.removed, r.failed, r.paragraphs_written, r.seconds,
+      r.index_documents, r.index_paragraphs);
+  if (r.failed > 0) {
+    std::cout << style.error(fmt::format("{} file(s) could not be indexed:", r.failed)) << "\n";
+    for (const auto& f : r.files) {
+      if (f.status == FileOutcome::Status::kFailed) std::cout << "  - " << f.message << "\n";
+    }
+  }
+}
+
+SortOrder parse_sort(const std::string& s) {
+  if (s == "newest") return SortOrder::kDateNewest;
+  if (s == "oldest") return SortOrder::kDateOldest;
+  if (s == "document") return SortOrder::kDocumentOrder;
+  return SortOrder::kRelevance;
+}
+
+void print_search(const SearchResponse& r, bool show_facets) {
+  const Style style = stdout_style();
+  if (r.total == 0) {
+    std::cout << "No paragraphs match " << style.bold("\"" + r.query + "\"") << ".\n";
+  } else {
+    std::cout << fmt::format(
+        "{} paragraph{} match{} {} (showing {}\xE2\x80\x93{}, {:.1f} ms)\n", r.total,
+        r.total == 1 ? "" : "s", r.total == 1 ? "es" : "", style.bold("\"" + r.query + "\""),
+        r.offset + (r.results.empty() ? 0 : 1), r.offset + r.results.size(), r.took_ms);
+  }
+  for (const auto& w : r.warnings) std::cout << "warning: " << w << "\n";
+  std::size_t rank = r.offset;
+  for (const auto& hit : r.results) {
+    ++rank;
+    std::string head = hit.doc.title;
+    if (!hit.doc.date.empty()) head += " \xC2\xB7 " + hit.doc.date;
+    if (!hit.doc.issuer.empty()) head += " \xC2\xB7 " + hit.doc.issuer;
+    std::cout << "\n" << fmt::format("{:>3}. ", rank) << style.bold(ellipsize(head, 110)) << "\n";
+    if (!hit.section.empty())
+      std::cout << "     " << style.accent(breadcrumb(hit.section, 48)) << "\n";
+    std::cout << "     " << render_snippet(hit.snippet, style) << "\n";
+    std::string where = hit.id + fmt::format(" \xC2\xB7 \xC2\xB6{}", hit.paragraph);
+    if (hit.page > 0) where += fmt::format(" \xC2\xB7 p. {}", hit.page);
+    where += fmt::format(" \xC2\xB7 score {:.2f}", hit.score);
+    if (!hit.topics.empty()) where += " \xC2\xB7 topics: " + join(hit.topics, ", ");
+    if (!hit.regions.empty()) where += " \xC2\xB7 regions: " + join(hit.regions, ", ");
+    std::cout << "     " << style.dim(where) << "\n";
+  }
+  if (show_facets) {
+    for (const auto& [name, values] : r.facets) {
+      if (values.empty()) continue;
+      std::cout << "\n" << style.bold(name) << ":";
+      std::size_t shown = 0;
+      for (const auto& v : values) {
+        if (++shown > 12) break;
+        std::cout << "  " << v.label << " (" << v.count << ")";
+      }
+      std::cout << "\n";
+    }
+  }
+}
+
+}  // namespace
+
+int exit_code_for(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument:
+    case ErrorCode::kInvalidQuery:
+    case ErrorCode::kLimitExceeded:
+      return kExitUsage;
+    case ErrorCode::kNotFound:
+      return kExitNotFound;
+    case ErrorCode::kBusy:
+      return kExitBusy;
+    case ErrorCode::kInvalidInput:
+    case ErrorCode::kIo:
+    case ErrorCode::kCorrupt:
+    case ErrorCode::kUnavailable:
+    case ErrorCode::kInternal:
+      return kExitFailure;
+  }
+  return kExitFailure;
+}
+
+int run_index_command(const GlobalOptions& global, const IndexOptions& options) {
+  IndexRunOptions run;
+  run.index_dir = global.index_dir;
+  for (const auto& p : options.paths) run.inputs.emplace_back(p);
+  run.selection.include = options.include;
+  run.selection.exclude = options.exclude;
+  run.prune = options.prune;
+  run.force = options.force;
+  Progress progress(!global.json && stderr_is_terminal());
+  const IndexReport report = run_index(run, [&](const IndexProgress& p) { progress.update(p); });
+  progress.finish();
+  if (global.json) {
+    print_json(json::index_report(report));
+  } else {
+    print_report(report, options.quiet);
+  }
+  return report.failed > 0 ? kExitPartial : kExitOk;
+}
+
+int run_search_command(const GlobalOptions& global, const SearchOptions& options) {
+  SearchRequest request;
+  request.query = join(options.query_words, " ");
+  for (const auto& f : options.filters) request.filters.push_back(parse_filter(f));
+  request.limit = options.limit;
+  request.offset = options.offset;
+  request.per_doc = options.per_doc;
+  request.sort = parse_sort(options.sort);
+  request.facets.count_documents = options.count_documents;
+  IndexReader reader = IndexReader::open(IndexLocation::directory(global.index_dir));
+  Searcher searcher(reader);
+  SearchResponse response;
+  try {
+    response = searcher.search(request);
+  } catch (const QuerySyntaxError& e) {
+    if (global.json) {
+      nlohmann::ordered_json body = json::error(e);
+      body["error"]["column"] = e.column();
+      print_json(body);
+    } else {
+      std::cerr << "concord: invalid query: " << e.what() << "\n  " << request.query << "\n  "
+                << std::string(e.column() > 0 ? e.column() - 1 : 0, ' ') << "^\n";
+    }
+    return kExitUsage;
+  }
+  if (global.json) {
+    print_json(json::search(response));
+  } else {
+    print_search(response, options.show_facets);
+  }
+  return kExitOk;
+}
+
+int run_documents_command(const GlobalOptions& global) {
+  IndexReader reader = IndexReader::open(IndexLocation::directory(global.index_dir));
+  const auto docs = reader.documents();
+  if (global.json) {
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const auto& d : docs) list.push_back(json::document(d, false));
+    print_json({{"documents", list}, {"total", docs.size()}});
+    return kExitOk;
+  }
+  const Style style = stdout_style();
+  for (const auto& d : docs) {
+    std::cout << style.bold(d.meta.id) << "  " << (d.meta.date.empty() ? "-" : d.meta.date) << "  "
+              << ellipsize(d.meta.title, 70) << "  "
+              << style.dim(fmt::format("{} paragraphs", d.paragraph_count)) << "\n";
+  }
+  std::cout << docs.size() << " paper" << (docs.size() == 1 ? "" : "s") << ", "
+            << reader.paragraph_count() << " paragraphs\n";
+  return kExitOk;
+}
+
+int run_show_command(const GlobalOptions& global, const std::string& doc_id) {
+  IndexReader reader = IndexReader::open(IndexLocation::directory(global.index_dir));
+  const auto doc = reader.document(doc_id);
+  if (!doc) throw Error(ErrorCode::kNotFound, "no document with id '" + doc_id + "'");
+  if (global.json) {
+    print_json(json::document(*doc, true));
+    return kExitOk;
+  }
+  const Style style = stdout_style();
+  const DocumentMeta& m = doc->meta;
+  std::cout << style.bold(m.title) << "\n";
+  const auto line = [&](const char* label, const std::string& value) {
+    if (!value.empty()) std::cout << fmt::format("  {:<10} ", label) << value << "\n";
+  };
+  line("id", m.id);
+  line("issuer", m.issuer);
+  line("date", m.date);
+  line("place", m.place);
+  line("country", m.country);
+  line("language", m.language);
+  line("type", m.type);
+  line("source", doc->source_path);
+  line("paragraphs", std::to_string(doc->paragraph_count));
+  if (!doc->sections.empty()) std::cout << "\nOutline:\n";
+  for (const auto& s : doc->sections) {
+    std::cout << std::string(static_cast<std::size_t>(s.level) * 2, ' ') << ellipsize(s.heading, 90)
+              << style.dim(fmt::format("  [{} \xC2\xB6{}]", s.number, s.first_paragraph)) << "\n";
+  }
+  return kExitOk;
+}
+
+int run_remove_command(const GlobalOptions& global, const std::vector<std::string>& ids) {
+  const IndexReport report = remove_documents(global.index_dir, ids);
+  if (global.json) {
+    print_json(json::index_report(report));
+  } else {
+    for (const auto& f : report.files) {
+      if (f.status == FileOutcome::Status::kRemoved)
+        std::cout << "removed  " << f.doc_id << "\n";
+      else
+        std::cout << "failed   " << f.message << "\n";
+    }
+  }
+  return report.failed > 0 ? kExitNotFound : kExitOk;
+}
+
+int run_inspect_command(const GlobalOptions& global, const std::string& file) {
+  const Paper paper = read_paper(file);
+  if (global.json) {
+    print_json(json::paper(paper));
+    return kExitOk;
+  }
+  const Style style = stdout_style();
+  const DocumentMeta& m = paper.meta;
+  std::cout << style.bold(m.title) << "\n"
+            << fmt::format("  id {} · date {} · issuer {} · place {} · language {}\n", m.id,
+                           m.date.empty() ? "-" : m.date, m.issuer.empty() ? "-" : m.issuer,
+                           m.place.empty() ? "-" : m.place, m.language.empty() ? "-" : m.language);
+  for (const auto& w : paper.warnings) std::cout << "  warning: " << w << "\n";
+  int current = -2;
+  for (const auto& p : paper.paragraphs) {
+    if (p.section != current) {
+      current = p.section;
+      if (!p.section_path.empty())
+        std::cout << "\n" << style.accent(breadcrumb(p.section_path, 50)) << "\n";
+    }
+    std::cout << style.dim(fmt::format("  ¶{:<4}", p.ordinal)) << ellipsize(p.text, 100) << "\n";
+  }
+  std::cout << "\n"
+            << paper.sections.size() << " sections, " << paper.paragraphs.size() << " paragraphs\n";
+  return kExitOk;
+}
+
+}  // namespace concord::cli

@@ -1,0 +1,105 @@
+// `concord`: command-line front end. Parses arguments, runs one subcommand, maps errors to
+// exit codes. No search logic lives here.
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+
+#include "commands.hpp"
+#include "concord/error.hpp"
+#include "concord/log.hpp"
+#include "concord/search.hpp"
+#include "terminal.hpp"
+
+namespace {
+
+void add_common(CLI::App& cmd, concord::cli::GlobalOptions& global) {
+  cmd.add_option("--index", global.index_dir, "Index directory (default indexes/default)")
+      ->envname("CONCORD_INDEX");
+  cmd.add_flag("--json", global.json, "Machine-readable JSON on stdout");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace concord::cli;
+  CLI::App app{"Concord: full-text search for policy papers, down to the paragraph."};
+  app.require_subcommand(1);
+  std::string log_level = concord::default_log_level();
+  app.add_option("--log-level", log_level,
+                 "trace, debug, info, warn, error, critical, off (env CONCORD_LOG)");
+
+  GlobalOptions global;
+  IndexOptions index_opts;
+  SearchOptions search_opts;
+  std::string doc_id, file;
+  std::vector<std::string> ids;
+
+  auto* index =
+      app.add_subcommand("index", "Index files and directories (incremental, one atomic commit)");
+  add_common(*index, global);
+  index->add_option("paths", index_opts.paths, "Files or directories to index")->required();
+  index->add_option("--include", index_opts.include, "Only files matching this glob (repeatable)");
+  index->add_option("--exclude", index_opts.exclude, "Skip files matching this glob (repeatable)");
+  index->add_flag("--prune", index_opts.prune, "Remove papers whose files under PATHS are gone");
+  index->add_flag("--force", index_opts.force, "Re-index files even when unchanged");
+  index->add_flag("--quiet", index_opts.quiet, "Only print failures");
+
+  auto* search = app.add_subcommand("search", "Search paragraphs");
+  add_common(*search, global);
+  search->add_option("query", search_opts.query_words,
+                     "Query (words, \"phrases\", AND/OR/NOT, NEAR, prefix*, field:value)");
+  search->add_option("--filter,-f", search_opts.filters,
+                     "FIELD:VALUE filter, repeatable; -FIELD:VALUE excludes");
+  search->add_option("--limit,-n", search_opts.limit, "Results per page (default 10)");
+  search->add_option("--offset", search_opts.offset, "Results to skip (default 0)");
+  search->add_option("--per-doc", search_opts.per_doc, "At most N results per paper");
+  search->add_option("--sort", search_opts.sort, "relevance (default), newest, oldest or document")
+      ->check(CLI::IsMember({"relevance", "newest", "oldest", "document"}));
+  search->add_flag("--facets", search_opts.show_facets, "Also print facet counts");
+  search->add_flag("--count-documents", search_opts.count_documents,
+                   "Facets count papers, not paragraphs");
+
+  auto* documents = app.add_subcommand("documents", "List indexed papers");
+  add_common(*documents, global);
+
+  auto* show = app.add_subcommand("show", "Show a paper's metadata and outline");
+  add_common(*show, global);
+  show->add_option("doc", doc_id, "Document id")->required();
+
+  auto* remove = app.add_subcommand("remove", "Remove papers from the index");
+  add_common(*remove, global);
+  remove->add_option("docs", ids, "Document ids")->required();
+
+  auto* inspect =
+      app.add_subcommand("inspect", "Parse a file and show its structure, without indexing");
+  add_common(*inspect, global);
+  inspect->add_option("file", file, "File to parse")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : kExitUsage;
+  }
+
+  try {
+    concord::setup_logging(log_level);
+    if (index->parsed()) return run_index_command(global, index_opts);
+    if (search->parsed()) return run_search_command(global, search_opts);
+    if (documents->parsed()) return run_documents_command(global);
+    if (show->parsed()) return run_show_command(global, doc_id);
+    if (remove->parsed()) return run_remove_command(global, ids);
+    if (inspect->parsed()) return run_inspect_command(global, file);
+  } catch (const concord::QuerySyntaxError& e) {
+    std::cerr << "concord: invalid query: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const concord::Error& e) {
+    std::cerr << "concord: " << e.what() << "\n";
+    return exit_code_for(e.code());
+  } catch (const std::exception& e) {
+    // Never a stack trace: a short message and a failure code.
+    std::cerr << "concord: unexpected error: " << e.what() << "\n";
+    return kExitFailure;
+  }
+  return kExitUsage;
+}

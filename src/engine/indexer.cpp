@@ -1,0 +1,219 @@
+// The indexing pipeline: collect files, skip unchanged ones, parse, tag, write, commit.
+#include "concord/indexer.hpp"
+
+#include <chrono>
+#include <map>
+#include <set>
+
+#include "concord/error.hpp"
+#include "concord/index.hpp"
+#include "concord/text.hpp"
+#include "logging.hpp"
+
+namespace concord {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string short_hash(std::string_view s) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (const char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ull;
+  }
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%06llx", static_cast<unsigned long long>(h & 0xFFFFFF));
+  return buffer;
+}
+
+// The id a paper will get without parsing it: the sidecar's, else the file name's.
+std::string expected_id(const SourceFile& source) {
+  if (source.sidecar) {
+    const DocumentMeta meta = parse_sidecar(source.sidecar_bytes, source.sidecar->string());
+    if (!meta.id.empty()) return meta.id;
+  }
+  std::string id = slugify(source.path.stem().string());
+  return id.empty() ? "doc-" + source.fingerprint.substr(0, 8) : id;
+}
+
+bool is_under(const fs::path& file, const fs::path& root) {
+  const auto rel = file.lexically_relative(root);
+  return !rel.empty() && *rel.begin() != "..";
+}
+
+// The id a file's paper gets: its own, unless another existing file already owns that id.
+std::string claim_id(const std::string& wanted, const std::string& source, IndexWriter& writer,
+                     std::map<std::string, std::string>& claimed) {
+  const auto owner_of = [&](const std::string& id) -> std::string {
+    if (const auto it = claimed.find(id); it != claimed.end()) return it->second;
+    if (const auto existing = writer.find(id)) return existing->source_path;
+    return {};
+  };
+  std::string id = wanted;
+  const std::string owner = owner_of(id);
+  std::error_code ec;
+  if (!owner.empty() && owner != source && fs::exists(owner, ec)) {
+    id = wanted + "-" + short_hash(source);
+  }
+  claimed[id] = source;
+  return id;
+}
+
+void count(IndexReport& report, const FileOutcome& outcome) {
+  switch (outcome.status) {
+    case FileOutcome::Status::kAdded:
+      ++report.added;
+      break;
+    case FileOutcome::Status::kUpdated:
+      ++report.updated;
+      break;
+    case FileOutcome::Status::kUnchanged:
+      ++report.unchanged;
+      break;
+    case FileOutcome::Status::kRemoved:
+      ++report.removed;
+      break;
+    case FileOutcome::Status::kFailed:
+      ++report.failed;
+      break;
+  }
+}
+
+}  // namespace
+
+IndexReport run_index(const IndexRunOptions& options, const ProgressCallback& progress) {
+  const auto started = Clock::now();
+  IndexReport report;
+  std::vector<std::string> missing;
+  const std::vector<CollectedFile> files =
+      collect_files(options.inputs, options.selection, missing);
+  for (const auto& m : missing) {
+    FileOutcome outcome;
+    outcome.path = m.substr(0, m.find(':'));
+    outcome.message = m;
+    report.files.push_back(outcome);
+    count(report, outcome);
+  }
+
+  IndexWriter writer = IndexWriter::open(options.index_dir, options.stem_language);
+  std::map<std::string, std::string> claimed;  // doc id -> source path, this run
+  std::set<std::string> seen_sources;
+  IndexProgress state;
+  state.files_total = files.size();
+
+  for (const auto& file : files) {
+    FileOutcome outcome;
+    outcome.path = file.path.string();
+    state.current = outcome.path;
+    seen_sources.insert(outcome.path);
+    try {
+      SourceFile source = load_source(file.path, options.ingest);
+      report.bytes_read += source.bytes.size();
+      state.bytes += source.bytes.size();
+      // An unchanged file is recognised by its fingerprint before any parsing.
+      std::string id = claim_id(expected_id(source), source.path.string(), writer, claimed);
+      auto existing = writer.find(id);
+      const bool unchanged = existing && existing->fingerprint == source.fingerprint &&
+                             existing->source_path == source.path.string() && !options.force;
+      if (unchanged) {
+        outcome.status = FileOutcome::Status::kUnchanged;
+        outcome.doc_id = id;
+        outcome.paragraphs = existing->paragraph_count;
+      } else {
+        Paper paper = parse_source(source, options.ingest);
+        if (paper.meta.id != expected_id(source)) {
+          // Front matter named the paper: claim that id instead.
+          claimed.erase(id);
+          id = claim_id(paper.meta.id, source.path.string(), writer, claimed);
+          existing = writer.find(id);
+        }
+        paper.meta.id = id;
+        writer.put(paper, source.fingerprint);
+        outcome.status = existing ? FileOutcome::Status::kUpdated : FileOutcome::Status::kAdded;
+        outcome.doc_id = id;
+        outcome.paragraphs = static_cast<std::uint32_t>(paper.paragraphs.size());
+        outcome.warnings = paper.warnings;
+        report.paragraphs_written += paper.paragraphs.size();
+        state.paragraphs += paper.paragraphs.size();
+        for (const auto& w : paper.warnings) detail::log().warn("{}: {}", outcome.path, w);
+      }
+    } catch (const Error& e) {
+      // Problems with one file are that file's; problems with the index end the run.
+      if (e.code() != ErrorCode::kInvalidInput && e.code() != ErrorCode::kIo) throw;
+      outcome.status = FileOutcome::Status::kFailed;
+      outcome.message = e.what();
+      detail::log().error("{}", e.what());
+    }
+    count(report, outcome);
+    report.files.push_back(std::move(outcome));
+    ++state.files_done;
+    state.seconds = seconds_since(started);
+    if (progress) progress(state);
+  }
+
+  if (options.prune) {
+    for (const auto& doc : writer.documents()) {
+      bool in_scope = false;
+      for (const auto& input : options.inputs) {
+        std::error_code ec;
+        const fs::path root = fs::absolute(input, ec).lexically_normal();
+        if (is_under(doc.source_path, root) || doc.source_path == root.string()) in_scope = true;
+      }
+      std::error_code ec;
+      if (!in_scope || seen_sources.count(doc.source_path) > 0 || fs::exists(doc.source_path, ec)) {
+        continue;
+      }
+      writer.remove(doc.meta.id);
+      FileOutcome outcome;
+      outcome.status = FileOutcome::Status::kRemoved;
+      outcome.path = doc.source_path;
+      outcome.doc_id = doc.meta.id;
+      count(report, outcome);
+      report.files.push_back(std::move(outcome));
+    }
+  }
+
+  writer.commit();
+  report.committed = true;
+  report.index_paragraphs = writer.paragraph_count();
+  report.index_documents = writer.document_count();
+  report.seconds = seconds_since(started);
+  return report;
+}
+
+IndexReport remove_documents(const fs::path& index_dir, const std::vector<std::string>& doc_ids) {
+  const auto started = Clock::now();
+  IndexReport report;
+  std::error_code ec;
+  if (!fs::exists(index_dir / "iamglass", ec)) {
+    throw Error(ErrorCode::kNotFound, "no index at " + index_dir.string());
+  }
+  IndexWriter writer = IndexWriter::open(index_dir);
+  for (const auto& id : doc_ids) {
+    FileOutcome outcome;
+    outcome.doc_id = id;
+    const auto existing = writer.find(id);
+    if (existing && writer.remove(id)) {
+      outcome.status = FileOutcome::Status::kRemoved;
+      outcome.path = existing->source_path;
+    } else {
+      outcome.status = FileOutcome::Status::kFailed;
+      outcome.message = "no document with id '" + id + "'";
+    }
+    count(report, outcome);
+    report.files.push_back(std::move(outcome));
+  }
+  writer.commit();
+  report.committed = true;
+  report.seconds = seconds_since(started);
+  return report;
+}
+
+}  // namespace concord

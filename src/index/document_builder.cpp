@@ -1,0 +1,129 @@
+// Term generation through the shared Analyzer, so queries see exactly the same terms.
+#include "document_builder.hpp"
+
+#include <set>
+
+#include "concord/text.hpp"
+#include "records.hpp"
+#include "schema.hpp"
+
+namespace concord::index {
+namespace {
+
+// Phrases must not match across two headings of a section path.
+constexpr Xapian::termpos kFieldGap = 100;
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  return out;
+}
+
+}  // namespace
+
+void DocumentBuilder::index_field(Xapian::Document& doc, std::string_view prefix,
+                                  std::string_view text, Xapian::termpos& position) {
+  analyzer_.tokenize(text, tokens_);
+  for (const auto& token : tokens_) {
+    // wdf 0: field terms filter and phrase-match but do not lengthen the paragraph for BM25.
+    doc.add_posting(schema::term(prefix, analyzer_.stem(token.term)), position + token.position, 0);
+  }
+  position += static_cast<Xapian::termpos>(tokens_.size()) + kFieldGap;
+}
+
+BuiltPaper DocumentBuilder::build(const Paper& paper, const std::string& fingerprint,
+                                  const PaperTags& tags, const std::string& indexed_at) {
+  BuiltPaper built;
+  const DocumentMeta& meta = paper.meta;
+  built.doc_id = meta.id;
+  const std::string year = meta.year() > 0 ? std::to_string(meta.year()) : std::string();
+  const std::string date =
+      (meta.date.size() >= 4 && meta.date[0] != '-') ? meta.date : std::string();
+  const std::string issuer_key = slugify(meta.issuer);
+  const std::string type_key = slugify(meta.type);
+  const std::string country_key =
+      !tags.country.empty() ? lower(tags.country) : slugify(meta.country);
+  const std::string& country_label = !tags.country_name.empty() ? tags.country_name : meta.country;
+  std::set<std::string> vocabulary;
+
+  for (std::size_t i = 0; i < paper.paragraphs.size(); ++i) {
+    const Paragraph& p = paper.paragraphs[i];
+    const ParagraphTags* ptags = i < tags.paragraphs.size() ? &tags.paragraphs[i] : nullptr;
+    Xapian::Document doc;
+    analyzer_.tokenize(p.text, tokens_);
+    for (const auto& token : tokens_) {
+      doc.add_posting(analyzer_.stem(token.term), token.position);
+      vocabulary.insert(token.term);
+    }
+    Xapian::termpos position = 0;
+    index_field(doc, schema::kTitle, meta.title, position);
+    position = 0;
+    for (const auto& heading : p.section_path)
+      index_field(doc, schema::kSection, heading, position);
+
+    doc.add_boolean_term(std::string(schema::kParagraphKind));
+    doc.add_boolean_term(
+        schema::bounded_term(schema::kParagraphId, schema::paragraph_id(meta.id, p.ordinal)));
+    doc.add_boolean_term(schema::bounded_term(schema::kDoc, meta.id));
+    const std::string language = !p.language.empty() ? p.language : meta.language;
+    if (!year.empty()) doc.add_boolean_term(schema::term(schema::kYear, year));
+    if (!language.empty()) doc.add_boolean_term(schema::bounded_term(schema::kLanguage, language));
+    if (!country_key.empty())
+      doc.add_boolean_term(schema::bounded_term(schema::kCountry, country_key));
+    if (!issuer_key.empty())
+      doc.add_boolean_term(schema::bounded_term(schema::kIssuer, issuer_key));
+    if (!type_key.empty()) doc.add_boolean_term(schema::bounded_term(schema::kType, type_key));
+
+    doc.add_value(schema::kSlotDoc, meta.id + "\x1f" + meta.title);
+    doc.add_value(schema::kSlotOrder, schema::order_key(meta.id, p.ordinal));
+    if (!date.empty()) doc.add_value(schema::kSlotDate, date);
+    if (!year.empty()) doc.add_value(schema::kSlotYear, year);
+    if (!language.empty()) doc.add_value(schema::kSlotLanguage, language);
+    if (!meta.issuer.empty()) doc.add_value(schema::kSlotIssuer, meta.issuer);
+    if (!country_label.empty()) doc.add_value(schema::kSlotCountry, country_label);
+    if (!meta.type.empty()) doc.add_value(schema::kSlotType, meta.type);
+    if (ptags != nullptr) {
+      std::string joined;
+      for (const auto& topic : ptags->topics) {
+        doc.add_boolean_term(schema::bounded_term(schema::kTopic, topic));
+        if (!joined.empty()) joined += '\x1f';
+        joined += topic;
+      }
+      if (!joined.empty()) doc.add_value(schema::kSlotTopics, joined);
+      joined.clear();
+      for (const auto& region : ptags->regions) {
+        if (!joined.empty()) joined += '\x1f';
+        joined += region;
+      }
+      if (!joined.empty()) doc.add_value(schema::kSlotRegions, joined);
+      for (const auto& region : ptags->region_ancestors) {
+        doc.add_boolean_term(schema::bounded_term(schema::kRegion, region));
+      }
+    }
+    doc.set_data(records::encode_paragraph(meta.id, p, ptags));
+    built.paragraphs.push_back(std::move(doc));
+  }
+
+  analyzer_.tokenize(meta.title, tokens_);
+  for (const auto& token : tokens_) vocabulary.insert(token.term);
+
+  DocumentInfo info;
+  info.meta = meta;
+  if (!country_label.empty()) info.meta.country = country_label;
+  info.sections = paper.sections;
+  info.paragraph_count = static_cast<std::uint32_t>(paper.paragraphs.size());
+  info.source_path = paper.source_path;
+  info.format = paper.format;
+  info.fingerprint = fingerprint;
+  info.indexed_at = indexed_at;
+  Xapian::Document& record = built.record;
+  record.add_boolean_term(std::string(schema::kDocumentKind));
+  record.add_boolean_term(schema::bounded_term(schema::kDocumentId, meta.id));
+  for (const auto& word : vocabulary) record.add_boolean_term(schema::term(schema::kWord, word));
+  record.add_value(schema::kSlotDoc, meta.id);
+  if (!date.empty()) record.add_value(schema::kSlotDate, date);
+  record.set_data(records::encode_document(info));
+  return built;
+}
+
+}  // namespace concord::index

@@ -1,0 +1,181 @@
+// IndexReader: opening local or remote shards as one database and reading records back.
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+
+#include "concord/error.hpp"
+#include "concord/index.hpp"
+#include "reader_impl.hpp"
+#include "records.hpp"
+#include "schema.hpp"
+#include "xapian_util.hpp"
+
+namespace concord {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr unsigned kRemoteTimeoutMs = 10000;
+constexpr unsigned kConnectTimeoutMs = 2000;
+
+Xapian::Database open_shard(const std::string& shard) {
+  constexpr std::string_view kTcp = "tcp://";
+  if (shard.compare(0, kTcp.size(), kTcp) == 0) {
+    const std::string rest = shard.substr(kTcp.size());
+    const std::size_t colon = rest.rfind(':');
+    unsigned port = 0;
+    if (colon == std::string::npos ||
+        std::from_chars(rest.data() + colon + 1, rest.data() + rest.size(), port).ec !=
+            std::errc() ||
+        port == 0 || port > 65535) {
+      throw Error(ErrorCode::kInvalidArgument, "shard '" + shard + "': expected tcp://HOST:PORT");
+    }
+    return Xapian::Remote::open(rest.substr(0, colon), port, kRemoteTimeoutMs, kConnectTimeoutMs);
+  }
+  std::error_code ec;
+  if (!fs::exists(shard, ec)) {
+    throw Error(
+        ErrorCode::kNotFound,
+        "no index at " + shard + " (create one with: concord index --index " + shard + " PATH...)");
+  }
+  if (fs::is_directory(shard, ec) && !fs::exists(fs::path(shard) / "iamglass", ec)) {
+    throw Error(ErrorCode::kCorrupt, shard + ": not a Concord index (no Xapian database here)");
+  }
+  return Xapian::Database(shard);
+}
+
+}  // namespace
+
+Xapian::Document IndexReader::Impl::document_by_term(const std::string& unique_term) {
+  return xapian_util::with_retry(db, [&](Xapian::Database& d) {
+    auto it = d.postlist_begin(unique_term);
+    if (it == d.postlist_end(unique_term)) return Xapian::Document();
+    return d.get_document(*it);
+  });
+}
+
+IndexReader::IndexReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+IndexReader::IndexReader(IndexReader&&) noexcept = default;
+IndexReader& IndexReader::operator=(IndexReader&&) noexcept = default;
+IndexReader::~IndexReader() = default;
+
+IndexReader IndexReader::open(const IndexLocation& location) {
+  if (location.shards.empty()) throw Error(ErrorCode::kInvalidArgument, "no index given");
+  auto impl = std::make_unique<Impl>();
+  impl->location = location;
+  for (const auto& shard : location.shards) {
+    try {
+      impl->db.add_database(open_shard(shard));
+    } catch (const Xapian::Error& e) {
+      xapian_util::rethrow(e, shard);
+    }
+  }
+  try {
+    const std::string version = impl->db.get_metadata(std::string(schema::kVersionKey));
+    if (!version.empty() && version != schema::kVersion) {
+      throw Error(ErrorCode::kCorrupt, location.shards.front() +
+                                           ": index was written by an incompatible Concord "
+                                           "(schema '" +
+                                           version + "'); re-index it");
+    }
+    const std::string language = impl->db.get_metadata(std::string(schema::kStemmerKey));
+    if (!language.empty()) impl->stem_language = language;
+  } catch (const Xapian::Error& e) {
+    xapian_util::rethrow(e, location.shards.front());
+  }
+  return IndexReader(std::move(impl));
+}
+
+bool IndexReader::reopen() {
+  try {
+    return impl_->db.reopen();
+  } catch (const Xapian::Error& e) {
+    xapian_util::rethrow(e, "reopening index");
+  }
+}
+
+std::vector<DocumentInfo> IndexReader::documents() const {
+  try {
+    return xapian_util::with_retry(impl_->db, [](Xapian::Database& db) {
+      std::vector<DocumentInfo> out;
+      const std::string kind(schema::kDocumentKind);
+      for (auto it = db.postlist_begin(kind); it != db.postlist_end(kind); ++it) {
+        out.push_back(records::decode_document(db.get_document(*it).get_data()));
+      }
+      std::sort(out.begin(), out.end(),
+                [](const DocumentInfo& a, const DocumentInfo& b) { return a.meta.id < b.meta.id; });
+      return out;
+    });
+  } catch (const Xapian::Error& e) {
+    xapian_util::rethrow(e, "listing documents");
+  }
+}
+
+std::optional<DocumentInfo> IndexReader::document(std::string_view doc_id) const {
+  try {
+    const Xapian::Document doc =
+        impl_->document_by_term(schema::bounded_term(schema::kDocumentId, doc_id));
+    if (doc.get_docid() == 0) return std::nullopt;
+    return records::decode_document(doc.get_data());
+  } catch (const Xapian::Error& e) {
+    xapian_util::rethrow(e, "reading document " + std::string(doc_id));
+  }
+}
+
+std::optional<ParagraphRecord> IndexReader::paragraph(std::string_view paragraph_id) const {
+  try {
+    const Xapian::Document doc =
+        impl_->document_by_term(schema::bounded_term(schema::kParagraphId, paragraph_id));
+    if (doc.get_docid() == 0) return std::nullopt;
+    return records::decode_paragraph(doc.get_data());
+  } catch (const Xapian::Error& e) {
+    xapian_util::rethrow(e, "reading paragraph " + std::string(paragraph_id));
+  }
+}
+
+std::vector<ParagraphRecord> IndexReader::paragraphs(std::string_view doc_id, std::uint32_t first,
+                                                     std::uint32_t last) const {
+  if (first > last) return {};
+  try {
+    return xapian_util::with_retry(impl_->db, [&](Xapian::Database& db) {
+      Xapian::Enquire enquire(db);
+      const Xapian::Query by_doc(schema::bounded_term(schema::kDoc, doc_id));
+      const Xapian::Query in_range(Xapian::Query::OP_VALUE_RANGE, schema::kSlotOrder,
+                                   schema::order_key(doc_id, first),
+                                   schema::order_key(doc_id, last));
+      enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, by_doc, in_range));
+      enquire.set_weighting_scheme(Xapian::BoolWeight());
+      enquire.set_sort_by_value(schema::kSlotOrder, false);
+      const Xapian::MSet mset = enquire.get_mset(0, last - first + 1);
+      std::vector<ParagraphRecord> out;
+      for (auto it = mset.begin(); it != mset.end(); ++it) {
+        out.push_back(records::decode_paragraph(it.get_document().get_data()));
+      }
+      return out;
+    });
+  } catch (const Xapian::Error& e) {
+    xapian_util::rethrow(e, "reading paragraphs of " + std::string(doc_id));
+  }
+}
+
+std::uint64_t IndexReader::paragraph_count() const {
+  return xapian_util::with_retry(impl_->db, [](Xapian::Database& db) {
+    return static_cast<std::uint64_t>(db.get_termfreq(std::string(schema::kParagraphKind)));
+  });
+}
+
+std::uint64_t IndexReader::document_count() const {
+  return xapian_util::with_retry(impl_->db, [](Xapian::Database& db) {
+    return static_cast<std::uint64_t>(db.get_termfreq(std::string(schema::kDocumentKind)));
+  });
+}
+
+const IndexLocation& IndexReader::location() const {
+  return impl_->location;
+}
+std::string IndexReader::stem_language() const {
+  return impl_->stem_language;
+}
+
+}  // namespace concord

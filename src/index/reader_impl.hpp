@@ -1,0 +1,20 @@
+// The Xapian side of an IndexReader, shared with the search module. Internal.
+#pragma once
+
+#include <string>
+
+#include <xapian.h>
+
+#include "concord/index.hpp"
+
+namespace concord {
+
+struct IndexReader::Impl {
+  IndexLocation location;
+  Xapian::Database db;  // all shards combined
+  std::string stem_language = "english";
+
+  Xapian::Document document_by_term(const std::string& unique_term);  // empty doc if none
+};
+
+}  // namespace concord

@@ -1,0 +1,209 @@
+// Reading files from disk and walking directories.
+#include <fnmatch.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include "concord/error.hpp"
+#include "concord/ingest.hpp"
+#include "concord/text.hpp"
+#include "decode.hpp"
+
+namespace concord {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Bump when parsing changes what a file turns into, so re-indexing refreshes every paper.
+constexpr std::string_view kIngestVersion = "concord-ingest-1";
+
+std::string lower_extension(const fs::path& file) {
+  std::string ext = file.extension().string();
+  for (char& c : ext) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  return ext;
+}
+
+std::string read_file(const fs::path& file, std::uint64_t max_bytes) {
+  std::error_code ec;
+  const auto status = fs::status(file, ec);
+  if (ec || !fs::exists(status)) {
+    throw Error(ErrorCode::kIo, file.string() + ": no such file");
+  }
+  if (fs::is_directory(status))
+    throw Error(ErrorCode::kInvalidInput, file.string() + ": is a directory");
+  if (!fs::is_regular_file(status)) {
+    throw Error(ErrorCode::kInvalidInput, file.string() + ": not a regular file");
+  }
+  const std::uint64_t size = fs::file_size(file, ec);
+  if (!ec && size > max_bytes) {
+    throw Error(ErrorCode::kInvalidInput, file.string() + ": file too large (" +
+                                              std::to_string(size >> 20) + " MiB; the limit is " +
+                                              std::to_string(max_bytes >> 20) + " MiB)");
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    throw Error(ErrorCode::kIo, file.string() + ": cannot open (" + std::strerror(errno) + ")");
+  }
+  std::string bytes;
+  bytes.resize(static_cast<std::size_t>(ec ? 0 : size));
+  if (!bytes.empty()) in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (in.bad()) {
+    throw Error(ErrorCode::kIo, file.string() + ": read failed (" + std::strerror(errno) + ")");
+  }
+  bytes.resize(static_cast<std::size_t>(in.gcount()));
+  // The file may have grown since we asked for its size; read the rest up to the limit.
+  char chunk[65536];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    bytes.append(chunk, static_cast<std::size_t>(in.gcount()));
+    if (bytes.size() > max_bytes) {
+      throw Error(ErrorCode::kInvalidInput, file.string() + ": file too large");
+    }
+  }
+  return bytes;
+}
+
+// 64-bit FNV-1a, enough to notice that a file changed between two runs.
+std::uint64_t fnv1a(std::string_view data, std::uint64_t hash = 0xcbf29ce484222325ull) {
+  for (const char c : data) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001b3ull;
+  }
+  return hash;
+}
+
+bool glob_match(const std::string& pattern, const fs::path& relative) {
+  const std::string rel = relative.generic_string();
+  const std::string name = relative.filename().string();
+  return fnmatch(pattern.c_str(), rel.c_str(), FNM_PATHNAME) == 0 ||
+         fnmatch(pattern.c_str(), name.c_str(), 0) == 0 ||
+         fnmatch(pattern.c_str(), rel.c_str(), 0) == 0;
+}
+
+bool selected(const FileSelection& selection, const fs::path& relative) {
+  for (const auto& pattern : selection.exclude) {
+    if (glob_match(pattern, relative)) return false;
+  }
+  if (selection.include.empty()) return true;
+  return std::any_of(selection.include.begin(), selection.include.end(),
+                     [&](const std::string& p) { return glob_match(p, relative); });
+}
+
+bool is_hidden(const fs::path& p) {
+  const std::string name = p.filename().string();
+  return !name.empty() && name[0] == '.';
+}
+
+bool is_sidecar(const fs::path& p) {
+  const std::string name = p.filename().string();
+  return name.size() > 10 && name.substr(name.size() - 10) == ".meta.json";
+}
+
+}  // namespace
+
+bool is_supported_file(const fs::path& file) {
+  static const std::array<std::string_view, 4> kExtensions{".txt", ".text", ".md", ".markdown"};
+  const std::string ext = lower_extension(file);
+  return std::find(kExtensions.begin(), kExtensions.end(), ext) != kExtensions.end();
+}
+
+SourceFile load_source(const fs::path& file, const IngestOptions& options) {
+  SourceFile source;
+  std::error_code ec;
+  source.path = fs::absolute(file, ec).lexically_normal();
+  if (ec) source.path = file;
+  if (!is_supported_file(file)) {
+    throw Error(ErrorCode::kInvalidInput,
+                file.string() + ": unsupported file type '" + lower_extension(file) + "'");
+  }
+  source.bytes = read_file(source.path, options.max_file_bytes);
+  if (source.bytes.empty()) throw Error(ErrorCode::kInvalidInput, file.string() + ": empty file");
+  source.sidecar = find_sidecar(source.path);
+  if (source.sidecar) source.sidecar_bytes = read_file(*source.sidecar, 1u << 20);
+  std::uint64_t hash = fnv1a(kIngestVersion);
+  hash = fnv1a(source.bytes, hash);
+  hash = fnv1a(std::string_view("\0", 1), hash);
+  hash = fnv1a(source.sidecar_bytes, hash);
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+  source.fingerprint = hex;
+  return source;
+}
+
+Paper parse_source(const SourceFile& source, const IngestOptions& options) {
+  const std::string name = source.path.filename().string();
+  if (ingest::looks_binary(source.bytes)) {
+    throw Error(ErrorCode::kInvalidInput, source.path.string() + ": binary file, not text");
+  }
+  DocumentMeta sidecar;
+  if (source.sidecar) sidecar = parse_sidecar(source.sidecar_bytes, source.sidecar->string());
+  const std::string ext = lower_extension(source.path);
+  const TextFormat format =
+      (ext == ".md" || ext == ".markdown") ? TextFormat::kMarkdown : TextFormat::kPlain;
+  Paper paper;
+  try {
+    paper = parse_text(source.bytes, format, sidecar, options);
+  } catch (const Error& e) {
+    throw Error(e.code(), source.path.string() + ": " + e.what());
+  }
+  paper.source_path = source.path.string();
+  if (paper.meta.id.empty()) paper.meta.id = slugify(source.path.stem().string());
+  if (paper.meta.id.empty()) paper.meta.id = "doc-" + source.fingerprint.substr(0, 8);
+  if (paper.meta.title.empty()) paper.meta.title = source.path.stem().string();
+  return paper;
+}
+
+Paper read_paper(const fs::path& file, const IngestOptions& options) {
+  return parse_source(load_source(file, options), options);
+}
+
+std::vector<CollectedFile> collect_files(const std::vector<fs::path>& roots,
+                                         const FileSelection& selection,
+                                         std::vector<std::string>& missing) {
+  std::vector<CollectedFile> files;
+  for (const auto& root_arg : roots) {
+    std::error_code ec;
+    const fs::path root = fs::absolute(root_arg, ec).lexically_normal();
+    const auto status = fs::status(root, ec);
+    if (ec || !fs::exists(status)) {
+      missing.push_back(root_arg.string() + ": no such file or directory");
+      continue;
+    }
+    if (!fs::is_directory(status)) {
+      // A file named explicitly is taken even if its type is unknown: the reader will say why
+      // it cannot read it.
+      files.push_back(CollectedFile{root, root.parent_path()});
+      continue;
+    }
+    std::vector<CollectedFile> found;
+    fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
+    if (ec) {
+      missing.push_back(root_arg.string() + ": cannot list directory (" + ec.message() + ")");
+      continue;
+    }
+    for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (ec) {
+        missing.push_back(it->path().string() + ": " + ec.message());
+        ec.clear();
+        continue;
+      }
+      const fs::path& p = it->path();
+      if (is_hidden(p)) {
+        if (it->is_directory(ec)) it.disable_recursion_pending();
+        continue;
+      }
+      if (!it->is_regular_file(ec) || is_sidecar(p) || !is_supported_file(p)) continue;
+      const fs::path relative = p.lexically_relative(root);
+      if (!selected(selection, relative)) continue;
+      found.push_back(CollectedFile{p, root});
+    }
+    std::sort(found.begin(), found.end(),
+              [](const CollectedFile& a, const CollectedFile& b) { return a.path < b.path; });
+    files.insert(files.end(), found.begin(), found.end());
+  }
+  return files;
+}
+
+}  // namespace concord

@@ -1,0 +1,116 @@
+// Filter values to terms: ids for documents, topics and regions; slugs for names.
+#include "filters.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "concord/text.hpp"
+#include "schema.hpp"
+
+namespace concord::search {
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  return out;
+}
+
+bool parse_year(std::string_view s, int& year) {
+  return s.size() == 4 && std::from_chars(s.data(), s.data() + 4, year).ec == std::errc();
+}
+
+// Exact key if it exists, else every key whose slug contains the value's slug as whole
+// words ("xinhua" finds "xinhua-news-agency").
+Xapian::Query name_query(const Xapian::Database& db, std::string_view prefix,
+                         std::string_view value) {
+  const std::string key = slugify(value);
+  if (key.empty()) return Xapian::Query::MatchNothing;
+  const std::string exact = schema::bounded_term(prefix, key);
+  if (db.term_exists(exact)) return Xapian::Query(exact);
+  std::vector<Xapian::Query> matches;
+  const std::string p(prefix);
+  const std::string needle = "-" + key + "-";
+  for (auto it = db.allterms_begin(p); it != db.allterms_end(p); ++it) {
+    const std::string candidate = "-" + (*it).substr(p.size()) + "-";
+    if (candidate.find(needle) != std::string::npos) matches.emplace_back(*it);
+  }
+  if (matches.empty()) return Xapian::Query::MatchNothing;
+  return Xapian::Query(Xapian::Query::OP_OR, matches.begin(), matches.end());
+}
+
+}  // namespace
+
+Xapian::Query filter_query(const Xapian::Database& db, const Filter& filter) {
+  const std::string& f = filter.field;
+  const std::string_view v = trim(filter.value);
+  if (f == "doc") return Xapian::Query(schema::bounded_term(schema::kDoc, slugify(v)));
+  if (f == "year") {
+    // "2023", "2015..2023", "2015-2023"
+    std::size_t sep = v.find("..");
+    std::size_t sep_len = 2;
+    if (sep == std::string_view::npos && v.size() == 9 && v[4] == '-') {
+      sep = 4;
+      sep_len = 1;
+    }
+    int from = 0, to = 0;
+    if (sep == std::string_view::npos) {
+      if (!parse_year(v, from)) {
+        throw Error(
+            ErrorCode::kInvalidArgument,
+            "year filter '" + std::string(v) + "' is not a year (2023) or range (2015..2023)");
+      }
+      return Xapian::Query(schema::term(schema::kYear, v));
+    }
+    const std::string_view a = trim(v.substr(0, sep)), b = trim(v.substr(sep + sep_len));
+    if ((!a.empty() && !parse_year(a, from)) || (!b.empty() && !parse_year(b, to))) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  "year filter '" + std::string(v) + "' is not a range like 2015..2023");
+    }
+    if (a.empty())
+      return Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::kSlotYear, std::string(b));
+    if (b.empty())
+      return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotYear, std::string(a));
+    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotYear, std::string(a),
+                         std::string(b));
+  }
+  if (f == "lang") return Xapian::Query(schema::bounded_term(schema::kLanguage, lower(v)));
+  if (f == "issuer") return name_query(db, schema::kIssuer, v);
+  if (f == "type") return name_query(db, schema::kType, v);
+  if (f == "country") return name_query(db, schema::kCountry, v);
+  if (f == "topic") return Xapian::Query(schema::bounded_term(schema::kTopic, slugify(v)));
+  if (f == "region") return Xapian::Query(schema::bounded_term(schema::kRegion, slugify(v)));
+  throw Error(ErrorCode::kInvalidArgument, "unknown filter field '" + f + "'");
+}
+
+FilterSet::FilterSet(const Xapian::Database& db, const std::vector<Filter>& filters) {
+  std::vector<Xapian::Query> excluded;
+  for (const auto& filter : filters) {
+    Xapian::Query q = filter_query(db, filter);
+    if (filter.exclude) {
+      excluded.push_back(std::move(q));
+    } else {
+      by_field_[filter.field].push_back(std::move(q));
+      raw_values_[filter.field].push_back(filter.value);
+    }
+  }
+  if (!excluded.empty())
+    exclusions_ = Xapian::Query(Xapian::Query::OP_OR, excluded.begin(), excluded.end());
+}
+
+std::optional<Xapian::Query> FilterSet::combined(const std::string& skip_field) const {
+  std::vector<Xapian::Query> parts;
+  for (const auto& [field, queries] : by_field_) {
+    if (field == skip_field) continue;
+    parts.emplace_back(Xapian::Query::OP_OR, queries.begin(), queries.end());
+  }
+  if (parts.empty()) return std::nullopt;
+  return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+}
+
+std::vector<std::string> FilterSet::values(const std::string& field) const {
+  const auto it = raw_values_.find(field);
+  return it == raw_values_.end() ? std::vector<std::string>{} : it->second;
+}
+
+}  // namespace concord::search

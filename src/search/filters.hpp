@@ -1,0 +1,41 @@
+// Filters to Xapian queries. Internal to the search module.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "concord/search.hpp"
+
+namespace concord::search {
+
+// Filters grouped by field: values of one field combine with OR, fields with AND, and
+// excluded values are removed. Knowing the groups lets facet counting drop one field's
+// filter while counting that field (multi-select facets).
+class FilterSet {
+ public:
+  FilterSet(const Xapian::Database& db, const std::vector<Filter>& filters);
+
+  // The conjunction of every field's filter except `skip_field` (empty: all); nullopt when
+  // nothing filters. (An empty Xapian::Query means "match nothing", so it cannot say that.)
+  [[nodiscard]] std::optional<Xapian::Query> combined(const std::string& skip_field = {}) const;
+  [[nodiscard]] const std::optional<Xapian::Query>& exclusions() const { return exclusions_; }
+  [[nodiscard]] bool has_field(const std::string& field) const {
+    return by_field_.count(field) > 0;
+  }
+  // Filter values of a field as given (for marking selected facet values).
+  [[nodiscard]] std::vector<std::string> values(const std::string& field) const;
+
+ private:
+  std::map<std::string, std::vector<Xapian::Query>> by_field_;
+  std::map<std::string, std::vector<std::string>> raw_values_;
+  std::optional<Xapian::Query> exclusions_;
+};
+
+// The Xapian query for one filter value (terms or value ranges).
+Xapian::Query filter_query(const Xapian::Database& db, const Filter& filter);
+
+}  // namespace concord::search

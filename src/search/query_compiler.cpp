@@ -1,0 +1,485 @@
+// Query syntax pass, bounds, and QueryParser over normalised text.
+#include "query_compiler.hpp"
+
+#include <algorithm>
+#include <array>
+#include <map>
+
+#include "concord/text.hpp"
+#include "schema.hpp"
+
+namespace concord::search {
+namespace {
+
+// The English stop words, removed from queries outside phrases (QueryParser's stopper).
+constexpr std::array<std::string_view, 127> kStopWords{
+    "a",      "about",  "above", "after",  "again",    "against",    "all",  "am",
+    "an",     "and",    "any",   "are",    "as",       "at",         "be",   "because",
+    "been",   "before", "being", "below",  "between",  "both",       "but",  "by",
+    "can",    "could",  "did",   "do",     "does",     "doing",      "down", "during",
+    "each",   "few",    "for",   "from",   "further",  "had",        "has",  "have",
+    "having", "he",     "her",   "here",   "hers",     "herself",    "him",  "himself",
+    "his",    "how",    "i",     "if",     "in",       "into",       "is",   "it",
+    "its",    "itself", "just",  "me",     "more",     "most",       "my",   "myself",
+    "no",     "nor",    "not",   "now",    "of",       "off",        "on",   "once",
+    "only",   "or",     "other", "our",    "ours",     "ourselves",  "out",  "over",
+    "own",    "same",   "she",   "should", "so",       "some",       "such", "than",
+    "that",   "the",    "their", "theirs", "them",     "themselves", "then", "there",
+    "these",  "they",   "this",  "those",  "through",  "to",         "too",  "under",
+    "until",  "up",     "very",  "was",    "we",       "were",       "what", "when",
+    "where",  "which",  "while", "who",    "whom",     "why",        "will", "with",
+    "would",  "you",    "your",  "yours",  "yourself", "yourselves"};
+
+// The name of the internal field the first pass uses to hand wildcards to QueryParser.
+constexpr std::string_view kWildcardField = "zzconcordwild";
+
+std::size_t column_of(std::string_view query, std::size_t byte_offset) {
+  std::size_t column = 1;
+  for (std::size_t i = 0; i < byte_offset && i < query.size(); ++i) {
+    if ((static_cast<unsigned char>(query[i]) & 0xC0) != 0x80) ++column;
+  }
+  return column;
+}
+
+bool is_operator(std::string_view w) {
+  if (w == "AND" || w == "OR" || w == "NOT" || w == "XOR" || w == "NEAR" || w == "ADJ") return true;
+  for (const std::string_view op : {"NEAR/", "ADJ/"}) {
+    if (w.size() > op.size() && w.substr(0, op.size()) == op &&
+        std::all_of(w.begin() + static_cast<std::ptrdiff_t>(op.size()), w.end(),
+                    [](char c) { return c >= '0' && c <= '9'; })) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool is_alpha_field(std::string_view f) {
+  return !f.empty() && std::all_of(f.begin(), f.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+  });
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  return out;
+}
+
+struct Lexeme {
+  enum Kind { kWord, kOpen, kClose, kQuote } kind;
+  std::string_view text;
+  std::size_t offset;
+};
+
+// Quotes: ASCII and typographic. Parentheses only in ASCII.
+std::size_t quote_length(std::string_view s, std::size_t i) {
+  if (s[i] == '"') return 1;
+  for (const std::string_view q : {"\xE2\x80\x9C", "\xE2\x80\x9D", "\xE2\x80\x9E"}) {
+    if (s.substr(i, q.size()) == q) return q.size();
+  }
+  return 0;
+}
+
+std::vector<Lexeme> lex(std::string_view q) {
+  std::vector<Lexeme> out;
+  std::size_t i = 0;
+  while (i < q.size()) {
+    const char c = q[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      ++i;
+      continue;
+    }
+    if (c == '(' || c == ')') {
+      out.push_back({c == '(' ? Lexeme::kOpen : Lexeme::kClose, q.substr(i, 1), i});
+      ++i;
+      continue;
+    }
+    if (const std::size_t ql = quote_length(q, i)) {
+      out.push_back({Lexeme::kQuote, q.substr(i, ql), i});
+      i += ql;
+      continue;
+    }
+    const std::size_t start = i;
+    while (i < q.size() && q[i] != ' ' && q[i] != '\t' && q[i] != '\n' && q[i] != '\r' &&
+           q[i] != '(' && q[i] != ')' && quote_length(q, i) == 0) {
+      ++i;
+    }
+    out.push_back({Lexeme::kWord, q.substr(start, i - start), start});
+  }
+  return out;
+}
+
+// Expands a normalised prefix to the stems of every indexed word that starts with it.
+class WildcardProcessor : public Xapian::FieldProcessor {
+ public:
+  WildcardProcessor(const Xapian::Database& db, const Analyzer& analyzer, std::size_t limit)
+      : db_(db), analyzer_(analyzer), limit_(limit) {}
+
+  Xapian::Query operator()(const std::string& prefix) override {
+    const std::string start = schema::term(schema::kWord, prefix);
+    std::map<std::string, Xapian::doccount> stems;
+    std::size_t words = 0;
+    for (auto it = db_.allterms_begin(start); it != db_.allterms_end(start); ++it) {
+      const std::string word = (*it).substr(schema::kWord.size());
+      ++words;
+      const std::string stem = analyzer_.stem(word);
+      if (stems.count(stem) == 0) stems.emplace(stem, db_.get_termfreq(stem));
+    }
+    std::vector<std::pair<std::string, Xapian::doccount>> ranked(stems.begin(), stems.end());
+    if (ranked.size() > limit_) {
+      std::sort(ranked.begin(), ranked.end(),
+                [](const auto& a, const auto& b) { return a.second > b.second; });
+      ranked.resize(limit_);
+      warnings.push_back("'" + prefix + "*' matches " + std::to_string(stems.size()) +
+                         " word forms; searched the " + std::to_string(limit_) + " most frequent");
+    }
+    if (ranked.empty()) return Xapian::Query::MatchNothing;
+    std::vector<Xapian::Query> terms;
+    terms.reserve(ranked.size());
+    for (const auto& [stem, freq] : ranked) terms.emplace_back(stem);
+    (void)words;
+    return Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end());
+  }
+
+  std::vector<std::string> warnings;
+
+ private:
+  Xapian::Database db_;
+  const Analyzer& analyzer_;
+  std::size_t limit_;
+};
+
+}  // namespace
+
+struct QueryCompiler::Impl {
+  Impl(const Xapian::Database& database, const Analyzer& an, const SearchLimits& lim)
+      : db(database),
+        analyzer(an),
+        limits(lim),
+        wildcard(database, an, lim.max_wildcard_expansion) {
+    for (const auto word : kStopWords) stopper.add(analyzer.stem(word));
+    parser.set_database(db);
+    parser.set_stemming_strategy(Xapian::QueryParser::STEM_NONE);
+    parser.set_stopper(&stopper);
+    parser.set_default_op(Xapian::Query::OP_AND);
+    parser.add_prefix("title", std::string(schema::kTitle));
+    parser.add_prefix("section", std::string(schema::kSection));
+    parser.add_prefix(std::string(kWildcardField), &wildcard);
+  }
+
+  Xapian::Database db;
+  const Analyzer& analyzer;
+  SearchLimits limits;
+  Xapian::SimpleStopper stopper;
+  WildcardProcessor wildcard;
+  Xapian::QueryParser parser;
+};
+
+QueryCompiler::QueryCompiler(const Xapian::Database& db, const Analyzer& analyzer,
+                             const SearchLimits& limits)
+    : impl_(std::make_unique<Impl>(db, analyzer, limits)) {}
+QueryCompiler::~QueryCompiler() = default;
+
+namespace {
+
+// The first pass: checks syntax and bounds, normalises words, collects filters, and writes
+// the text QueryParser will read.
+class FirstPass {
+ public:
+  FirstPass(std::string_view query, const Analyzer& analyzer, const SearchLimits& limits)
+      : query_(query), analyzer_(analyzer), limits_(limits) {}
+
+  std::string run(std::vector<Filter>& filters, bool& match_all) {
+    lexemes_ = lex(query_);
+    if (lexemes_.size() == 1 && lexemes_[0].kind == Lexeme::kWord && lexemes_[0].text == "*") {
+      match_all = true;
+      return {};
+    }
+    for (index_ = 0; index_ < lexemes_.size(); ++index_) step(filters);
+    if (!parens_.empty()) fail("'(' is never closed", parens_.back());
+    if (!out_.empty() && expect_operand_ && is_operator(out_.back())) {
+      fail("'" + out_.back() + "' needs a term after it", last_operator_offset_);
+    }
+    std::string text;
+    for (const auto& piece : out_) {
+      if (!text.empty()) text += ' ';
+      text += piece;
+    }
+    match_all = text.empty();
+    return text;
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& message, std::size_t offset) const {
+    const std::size_t column = column_of(query_, offset);
+    throw QuerySyntaxError(message + " (column " + std::to_string(column) + ")", column);
+  }
+
+  void count_terms(std::size_t n, std::size_t offset) {
+    terms_ += n;
+    if (terms_ > limits_.max_terms) {
+      throw Error(ErrorCode::kLimitExceeded,
+                  "query has more than " + std::to_string(limits_.max_terms) +
+                      " words (at column " + std::to_string(column_of(query_, offset)) + ")");
+    }
+  }
+
+  // Normalised and stemmed words of a piece of query text.
+  std::vector<Token> analyse(std::string_view text) const { return analyzer_.tokenize(text); }
+
+  std::string stems_of(const std::vector<Token>& tokens) const {
+    std::string out;
+    for (const auto& t : tokens) {
+      if (!out.empty()) out += ' ';
+      out += analyzer_.stem(t.term);
+    }
+    return out;
+  }
+
+  // Text between a quote at lexemes_[index_] and its closing quote; advances index_.
+  std::string_view take_phrase() {
+    const Lexeme& open = lexemes_[index_];
+    for (std::size_t k = index_ + 1; k < lexemes_.size(); ++k) {
+      if (lexemes_[k].kind == Lexeme::kQuote) {
+        const std::size_t begin = open.offset + open.text.size();
+        index_ = k;
+        return query_.substr(begin, lexemes_[k].offset - begin);
+      }
+    }
+    fail("phrase is never closed (missing '\"')", open.offset);
+  }
+
+  void emit_operand(std::string piece) {
+    out_.push_back(std::move(piece));
+    expect_operand_ = false;
+  }
+
+  void step(std::vector<Filter>& filters) {
+    const Lexeme& lx = lexemes_[index_];
+    switch (lx.kind) {
+      case Lexeme::kOpen:
+        parens_.push_back(lx.offset);
+        if (parens_.size() > limits_.max_depth) {
+          throw Error(ErrorCode::kLimitExceeded,
+                      "parentheses nested deeper than " + std::to_string(limits_.max_depth) +
+                          " levels (column " + std::to_string(column_of(query_, lx.offset)) + ")");
+        }
+        out_.push_back("(");
+        expect_operand_ = true;
+        return;
+      case Lexeme::kClose:
+        if (parens_.empty()) fail("')' without a matching '('", lx.offset);
+        if (!out_.empty() && out_.back() == "(") fail("empty parentheses", lx.offset);
+        if (expect_operand_ && !out_.empty() && is_operator(out_.back())) {
+          fail("'" + out_.back() + "' needs a term after it", last_operator_offset_);
+        }
+        parens_.pop_back();
+        out_.push_back(")");
+        expect_operand_ = false;
+        return;
+      case Lexeme::kQuote: {
+        const std::size_t offset = lx.offset;
+        const auto tokens = analyse(take_phrase());
+        count_terms(tokens.size(), offset);
+        if (!tokens.empty()) emit_operand("\"" + stems_of(tokens) + "\"");
+        return;
+      }
+      case Lexeme::kWord:
+        word(lx, filters);
+        return;
+    }
+  }
+
+  void word(const Lexeme& lx, std::vector<Filter>& filters) {
+    std::string_view w = lx.text;
+    if (is_operator(w)) {
+      if (w != "NOT" && (out_.empty() || expect_operand_)) {
+        fail("'" + std::string(w) + "' needs a term before it", lx.offset);
+      }
+      out_.emplace_back(w);
+      last_operator_offset_ = lx.offset;
+      expect_operand_ = true;
+      return;
+    }
+    std::string sign;
+    if (w.size() > 1 && (w[0] == '+' || w[0] == '-')) {
+      sign = std::string(1, w[0]);
+      w.remove_prefix(1);
+    }
+    if (const std::size_t colon = w.find(':');
+        colon != std::string_view::npos && colon > 0 && is_alpha_field(w.substr(0, colon))) {
+      field(lx, sign, lower(w.substr(0, colon)), w.substr(colon + 1), filters);
+      return;
+    }
+    if (!w.empty() && w.back() == '*') {
+      wildcard(lx, sign, w);
+      return;
+    }
+    const auto tokens = analyse(w);
+    count_terms(tokens.size(), lx.offset);
+    if (tokens.empty()) return;  // punctuation only
+    if (tokens.size() == 1) {
+      emit_operand(sign + analyzer_.stem(tokens[0].term));
+    } else {
+      // "ASEAN-centred" or a run of Chinese words: the parts must appear together.
+      emit_operand(sign + "\"" + stems_of(tokens) + "\"");
+    }
+  }
+
+  void wildcard(const Lexeme& lx, const std::string& sign, std::string_view w) {
+    while (!w.empty() && w.back() == '*') w.remove_suffix(1);
+    const auto tokens = analyse(w);
+    if (tokens.empty() || tokens.back().term.size() < 2) {
+      fail("a wildcard needs at least two letters before '*'", lx.offset);
+    }
+    count_terms(tokens.size(), lx.offset);
+    std::string piece = sign + "(";
+    for (std::size_t k = 0; k + 1 < tokens.size(); ++k)
+      piece += analyzer_.stem(tokens[k].term) + " ";
+    piece += std::string(kWildcardField) + ":" + tokens.back().term + ")";
+    emit_operand(std::move(piece));
+  }
+
+  void field(const Lexeme& lx, const std::string& sign, const std::string& name,
+             std::string_view value, std::vector<Filter>& filters) {
+    const auto& texts = text_fields();
+    const auto& filter_names = filter_fields();
+    const bool quoted = value.empty() && index_ + 1 < lexemes_.size() &&
+                        lexemes_[index_ + 1].kind == Lexeme::kQuote &&
+                        lexemes_[index_ + 1].offset == lx.offset + lx.text.size();
+    if (quoted) {
+      ++index_;
+      value = take_phrase();
+    }
+    if (std::find(texts.begin(), texts.end(), name) != texts.end()) {
+      const auto tokens = analyse(value);
+      if (tokens.empty()) fail("'" + name + ":' needs words after it", lx.offset);
+      count_terms(tokens.size(), lx.offset);
+      if (tokens.size() == 1 && !quoted) {
+        emit_operand(sign + name + ":" + analyzer_.stem(tokens[0].term));
+      } else {
+        emit_operand(sign + name + ":\"" + stems_of(tokens) + "\"");
+      }
+      return;
+    }
+    if (std::find(filter_names.begin(), filter_names.end(), name) != filter_names.end()) {
+      const std::string_view v = trim(value);
+      if (v.empty()) fail("'" + name + ":' needs a value", lx.offset);
+      bool exclude = sign == "-";
+      // Filters apply to the whole query: "AND region:x" is the same as "region:x", and
+      // "NOT region:x" excludes; under OR the meaning would be unclear, so refuse it.
+      if (!out_.empty() && expect_operand_ && is_operator(out_.back())) {
+        const std::string op = out_.back();
+        if (op == "NOT") {
+          exclude = !exclude;
+          out_.pop_back();
+          if (!out_.empty() && out_.back() == "AND") out_.pop_back();
+        } else if (op == "AND") {
+          out_.pop_back();
+        } else {
+          fail("a filter (" + name + ":…) cannot follow '" + op +
+                   "': filters apply to the whole query",
+               lx.offset);
+        }
+        expect_operand_ = out_.empty() || out_.back() == "(";
+      }
+      if (!parens_.empty()) {
+        fail("a filter (" + name +
+                 ":…) cannot stand inside parentheses: filters apply to "
+                 "the whole query",
+             lx.offset);
+      }
+      filters.push_back(Filter{name, std::string(v), exclude});
+      if (filters.size() > limits_.max_filters) {
+        throw Error(ErrorCode::kLimitExceeded,
+                    "more than " + std::to_string(limits_.max_filters) + " filters");
+      }
+      return;
+    }
+    std::string known;
+    for (const auto& f : texts) known += (known.empty() ? "" : ", ") + f;
+    for (const auto& f : filter_names) known += ", " + f;
+    fail("unknown field '" + name + "' (fields: " + known +
+             "); to search for the text itself, put it in quotes",
+         lx.offset);
+  }
+
+  std::string_view query_;
+  const Analyzer& analyzer_;
+  const SearchLimits& limits_;
+  std::vector<Lexeme> lexemes_;
+  std::size_t index_ = 0;
+  std::vector<std::string> out_;
+  std::vector<std::size_t> parens_;
+  std::size_t terms_ = 0;
+  std::size_t last_operator_offset_ = 0;
+  bool expect_operand_ = true;
+};
+
+void collect(const Xapian::Query& q, bool negated, HighlightSpec& spec) {
+  const auto type = q.get_type();
+  if (type == Xapian::Query::LEAF_TERM) {
+    if (negated) return;
+    const std::string t = *q.get_terms_begin();
+    if (!t.empty() && !(t[0] >= 'A' && t[0] <= 'Z')) spec.terms.insert(t);
+    return;
+  }
+  if (type == Xapian::Query::OP_PHRASE) {
+    if (negated) return;
+    std::vector<std::string> phrase;
+    for (std::size_t k = 0; k < q.get_num_subqueries(); ++k) {
+      const Xapian::Query sub = q.get_subquery(k);
+      if (sub.get_type() != Xapian::Query::LEAF_TERM) continue;
+      const std::string t = *sub.get_terms_begin();
+      if (t.empty() || (t[0] >= 'A' && t[0] <= 'Z')) return;  // a title:/section: phrase
+      phrase.push_back(t);
+    }
+    if (!phrase.empty()) spec.phrases.push_back(std::move(phrase));
+    return;
+  }
+  const std::size_t n = q.get_num_subqueries();
+  for (std::size_t k = 0; k < n; ++k) {
+    const bool sub_negated = negated || (type == Xapian::Query::OP_AND_NOT && k > 0);
+    if (type == Xapian::Query::OP_FILTER && k > 0) continue;
+    collect(q.get_subquery(k), sub_negated, spec);
+  }
+}
+
+}  // namespace
+
+CompiledQuery QueryCompiler::compile(std::string_view raw) {
+  Impl& impl = *impl_;
+  if (raw.size() > impl.limits.max_query_bytes) {
+    throw Error(ErrorCode::kLimitExceeded,
+                "query is longer than " + std::to_string(impl.limits.max_query_bytes) + " bytes");
+  }
+  // Repair once at the boundary so the analyzer and Xapian see the same characters.
+  const std::string query = repair_utf8(raw).text;
+  CompiledQuery compiled;
+  bool match_all = false;
+  FirstPass pass(query, impl.analyzer, impl.limits);
+  const std::string normalised = pass.run(compiled.filters, match_all);
+  if (match_all) return compiled;
+  impl.wildcard.warnings.clear();
+  try {
+    constexpr unsigned kFlags =
+        Xapian::QueryParser::FLAG_BOOLEAN | Xapian::QueryParser::FLAG_PHRASE |
+        Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_PURE_NOT;
+    compiled.query = impl.parser.parse_query(normalised, kFlags);
+  } catch (const Xapian::QueryParserError& e) {
+    throw QuerySyntaxError("query does not parse: " + e.get_msg(), 1);
+  } catch (const Xapian::Error& e) {
+    throw Error(ErrorCode::kInvalidQuery, "query cannot be run: " + e.get_msg());
+  }
+  compiled.warnings = impl.wildcard.warnings;
+  compiled.highlight = highlight_spec(compiled.query);
+  return compiled;
+}
+
+HighlightSpec highlight_spec(const Xapian::Query& query) {
+  HighlightSpec spec;
+  if (!query.empty()) collect(query, false, spec);
+  return spec;
+}
+
+}  // namespace concord::search

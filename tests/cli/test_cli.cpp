@@ -1,0 +1,138 @@
+// End-to-end: the concord binary as a user runs it.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "test_support.hpp"
+
+namespace ct = concord::test;
+using nlohmann::json;
+
+namespace {
+
+struct Indexed {
+  concord::test::TempDir dir;
+  std::string index;
+  concord::test::ProcessResult result;
+  Indexed() : index((dir / "index").string()) {
+    result = ct::concord(
+        {"index", "--index", index, (concord::test::source_dir() / "sample_docs").string()});
+  }
+};
+
+const Indexed& indexed() {
+  static const Indexed i;
+  return i;
+}
+
+}  // namespace
+
+TEST_CASE("index then search --json round trip", "[cli]") {
+  const auto& i = indexed();
+  REQUIRE(i.result.exit_code == 0);
+  CHECK_THAT(i.result.out, Catch::Contains("1 added") && Catch::Contains("114 paragraphs"));
+
+  const auto r = ct::concord({"search", "--index", i.index, "--json", "\"ASEAN way\""});
+  REQUIRE(r.exit_code == 0);
+  const json j = json::parse(r.out);
+  CHECK(j["query"] == "\"ASEAN way\"");
+  CHECK(j["total"] == 1);
+  CHECK(j["offset"] == 0);
+  CHECK(j["limit"] == 10);
+  REQUIRE(j["results"].size() == 1);
+  const json& hit = j["results"][0];
+  CHECK(hit["id"] == "gsi-concept-paper:65");
+  CHECK(hit["doc"]["id"] == "gsi-concept-paper");
+  CHECK(hit["doc"]["title"] == "The Global Security Initiative Concept Paper");
+  CHECK(hit["doc"]["date"] == "2023-02-21");
+  CHECK(hit["doc"]["country"] == "China");
+  CHECK(hit["doc"]["language"] == "en");
+  CHECK(hit["section"][0] == "3. Key cooperation directions");
+  CHECK(hit["section_number"] == "3.6");
+  CHECK(hit["paragraph"] == 65);
+  CHECK(hit["snippet"].get<std::string>().find("<mark>ASEAN way</mark>") != std::string::npos);
+  CHECK(hit["topics"].is_array());
+  CHECK(hit["regions"].is_array());
+  CHECK(j["facets"].is_object());
+  // Key order is part of the contract for people reading the JSON.
+  std::vector<std::string> keys;
+  const auto ordered = nlohmann::ordered_json::parse(r.out);
+  for (auto it = ordered.begin(); it != ordered.end(); ++it) keys.push_back(it.key());
+  CHECK(std::vector<std::string>(keys.begin(), keys.begin() + 6) ==
+        std::vector<std::string>{"query", "total", "offset", "limit", "results", "facets"});
+}
+
+TEST_CASE("human output shows breadcrumb and snippet", "[cli]") {
+  const auto r = ct::concord({"search", "--index", indexed().index, "biosecurity"});
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("3. Key cooperation directions › (14) Strengthen biosecurity"));
+  CHECK_THAT(r.out, Catch::Contains("[biosecurity]"));
+  CHECK_THAT(r.out, Catch::Contains("gsi-concept-paper:85"));
+}
+
+TEST_CASE("exit codes: bad query 2, unknown filter 2, missing index 4", "[cli]") {
+  auto r = ct::concord({"search", "--index", indexed().index, "peace)"});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("')' without a matching '('") && Catch::Contains("^"));
+  CHECK(r.err.find("terminate") == std::string::npos);
+  r = ct::concord({"search", "--index", indexed().index, "--json", "peace)"});
+  CHECK(r.exit_code == 2);
+  CHECK(json::parse(r.out)["error"]["column"] == 6);
+  r = ct::concord({"search", "--index", indexed().index, "--filter", "colour:red", "peace"});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("unknown filter field 'colour'"));
+  concord::test::TempDir empty;
+  r = ct::concord({"search", "--index", (empty / "none").string(), "peace"});
+  CHECK(r.exit_code == 4);
+  CHECK_THAT(r.err, Catch::Contains("no index at"));
+  r = ct::concord({"search", "--bogus-option"});
+  CHECK(r.exit_code == 2);
+}
+
+TEST_CASE("documents, show and inspect", "[cli]") {
+  auto r = ct::concord({"documents", "--index", indexed().index, "--json"});
+  REQUIRE(r.exit_code == 0);
+  const json docs = json::parse(r.out);
+  REQUIRE(docs["total"] == 1);
+  CHECK(docs["documents"][0]["id"] == "gsi-concept-paper");
+  CHECK(docs["documents"][0]["paragraphs"] == 114);
+
+  r = ct::concord({"show", "--index", indexed().index, "--json", "gsi-concept-paper"});
+  REQUIRE(r.exit_code == 0);
+  const json doc = json::parse(r.out);
+  CHECK(doc["sections"].size() == 35);
+  CHECK(doc["sections"][0]["heading"] == "1. Background");
+
+  r = ct::concord({"show", "--index", indexed().index, "no-such-doc"});
+  CHECK(r.exit_code == 4);
+
+  r = ct::concord({"inspect", "--json", concord::test::seed_paper().string()});
+  REQUIRE(r.exit_code == 0);
+  CHECK(json::parse(r.out)["paragraphs"].size() == 114);
+}
+
+TEST_CASE("a batch with failures exits 3 and still commits the good files", "[cli]") {
+  concord::test::TempDir dir;
+  concord::test::write_file(dir / "docs" / "good.txt", "Good text about rivers.\n");
+  concord::test::write_file(dir / "docs" / "empty.txt", "");
+  const std::string index = (dir / "index").string();
+  auto r = ct::concord({"index", "--index", index, "--json", (dir / "docs").string()});
+  CHECK(r.exit_code == 3);
+  const json report = json::parse(r.out);
+  CHECK(report["added"] == 1);
+  CHECK(report["failed"] == 1);
+  r = ct::concord({"search", "--index", index, "--json", "rivers"});
+  CHECK(json::parse(r.out)["total"] == 1);
+  r = ct::concord({"remove", "--index", index, "good"});
+  CHECK(r.exit_code == 0);
+  r = ct::concord({"search", "--index", index, "--json", "rivers"});
+  CHECK(json::parse(r.out)["total"] == 0);
+}
+
+TEST_CASE("CONCORD_INDEX selects the index", "[cli]") {
+  setenv("CONCORD_INDEX", indexed().index.c_str(), 1);
+  const auto r = ct::concord({"search", "--json", "maritime"});
+  unsetenv("CONCORD_INDEX");
+  REQUIRE(r.exit_code == 0);
+  CHECK(json::parse(r.out)["total"].get<int>() > 0);
+}

@@ -1,0 +1,79 @@
+// The analyzer: one pipeline for index and query terms.
+#include <catch2/catch.hpp>
+
+#include "concord/analysis.hpp"
+#include "concord/error.hpp"
+
+using namespace concord;
+
+namespace {
+std::vector<std::string> terms(const Analyzer& a, std::string_view text) {
+  std::vector<std::string> out;
+  for (const auto& t : a.tokenize(text)) out.push_back(t.term);
+  return out;
+}
+std::vector<std::string> stems(const Analyzer& a, std::string_view text) {
+  std::vector<std::string> out;
+  for (const auto& t : a.tokenize(text)) out.push_back(a.stem(t.term));
+  return out;
+}
+}  // namespace
+
+TEST_CASE("words are case-folded, NFKC-normalised and stripped of accents", "[unit][analysis]") {
+  const Analyzer a;
+  CHECK(terms(a, "Côte d'Ivoire") == std::vector<std::string>{"cote", "divoire"});
+  CHECK(terms(a, "ﬁnancial ＡＳＥＡＮ") == std::vector<std::string>{"financial", "asean"});
+  CHECK(terms(a, "STRASSE Straße") == std::vector<std::string>{"strasse", "strasse"});
+  CHECK(terms(a, "Ελλάδα") == std::vector<std::string>{"ελλαδα"});
+}
+
+TEST_CASE("ICU word boundaries split hyphens and keep numbers and abbreviations",
+          "[unit][analysis]") {
+  const Analyzer a;
+  CHECK(terms(a, "ASEAN-centered, \"long-arm jurisdiction\".") ==
+        std::vector<std::string>{"asean", "centered", "long", "arm", "jurisdiction"});
+  CHECK(terms(a, "In 2014, 5,000 places; U.S. policy") ==
+        std::vector<std::string>{"in", "2014", "5000", "places", "us", "policy"});
+  CHECK(terms(a, "China's role") == std::vector<std::string>{"chinas", "role"});
+}
+
+TEST_CASE("Chinese is segmented into words, not characters", "[unit][analysis]") {
+  const Analyzer a;
+  CHECK(terms(a, "全球安全倡议") == std::vector<std::string>{"全球", "安全", "倡议"});
+  const auto tokens = a.tokenize("本田公司");
+  REQUIRE(!tokens.empty());
+  CHECK(tokens[0].term == "本田");
+  CHECK(tokens[0].ideographic);
+}
+
+TEST_CASE("offsets and positions point back into the text", "[unit][analysis]") {
+  const Analyzer a;
+  const std::string text = "Support the “ASEAN way” of consensus";
+  const auto tokens = a.tokenize(text);
+  REQUIRE(tokens.size() == 6);
+  CHECK(text.substr(tokens[2].begin, tokens[2].end - tokens[2].begin) == "ASEAN");
+  CHECK(tokens[2].position == 3);
+  CHECK(tokens[5].position == 6);
+}
+
+TEST_CASE("English stemming through Snowball, same for index and query", "[unit][analysis]") {
+  const Analyzer a;
+  CHECK(stems(a, "security securities secure") ==
+        std::vector<std::string>{"secur", "secur", "secur"});
+  CHECK(stems(a, "proliferation non-proliferation") ==
+        std::vector<std::string>{"prolifer", "non", "prolifer"});
+  CHECK(a.stem("全球") == "全球");
+  const Analyzer none("none");
+  CHECK(none.stem("nations") == "nations");
+}
+
+TEST_CASE("punctuation-only and over-long words produce no terms", "[unit][analysis]") {
+  const Analyzer a;
+  CHECK(terms(a, "... --- !!! ").empty());
+  CHECK(terms(a, std::string(100, 'x') + " ok") == std::vector<std::string>{"ok"});
+  CHECK(terms(a, "").empty());
+}
+
+TEST_CASE("unknown stemming languages are refused", "[unit][analysis]") {
+  CHECK_THROWS_AS(Analyzer("klingon"), Error);
+}

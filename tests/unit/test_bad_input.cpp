@@ -1,0 +1,151 @@
+// Bad input gets a clear error per file, and the good files of a batch still land.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "concord/error.hpp"
+#include "concord/index.hpp"
+#include "concord/indexer.hpp"
+#include "concord/ingest.hpp"
+#include "concord/search.hpp"
+#include "test_support.hpp"
+
+using namespace concord;
+namespace fs = std::filesystem;
+
+namespace {
+
+const FileOutcome& outcome_for(const IndexReport& r, const std::string& name) {
+  for (const auto& f : r.files) {
+    if (fs::path(f.path).filename() == name) return f;
+  }
+  throw std::runtime_error("no outcome for " + name);
+}
+
+}  // namespace
+
+TEST_CASE("a batch with bad files indexes the good ones and reports each failure",
+          "[integration][bad-input]") {
+  test::TempDir dir;
+  const fs::path docs = dir / "docs";
+  test::write_file(docs / "good.txt", "A good paper about peace.\n");
+  test::write_file(docs / "also-good.md", "# Title\n\nAnother good paper about peace.\n");
+  test::write_file(docs / "empty.txt", "");
+  test::write_file(docs / "blank.txt", "   \n\n \t \n");
+  test::write_file(docs / "binary.txt", std::string("\x7f"
+                                                    "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0",
+                                                    16) +
+                                            std::string(200, '\0'));
+  test::write_file(docs / "broken.txt", "Valid start \xFF\xFE then peace again.\n");
+  test::write_file(docs / "latin1.txt", "Caf\xE9 diplomacy in C\xF4te d'Ivoire brings peace.\n");
+  test::write_file(docs / "bad-sidecar.txt", "Text with a broken sidecar.\n");
+  test::write_file(docs / "bad-sidecar.meta.json", "{ not json");
+  fs::create_directories(docs / "folder.txt");  // a directory that looks like a file
+  fs::create_symlink(docs / "missing-target.txt", docs / "dangling.txt");
+
+  IndexRunOptions options;
+  options.index_dir = dir / "index";
+  options.inputs = {docs, dir / "does-not-exist"};
+  const IndexReport r = run_index(options);
+  CHECK(r.committed);
+
+  CHECK(outcome_for(r, "good.txt").status == FileOutcome::Status::kAdded);
+  CHECK(outcome_for(r, "also-good.md").status == FileOutcome::Status::kAdded);
+  CHECK_THAT(outcome_for(r, "empty.txt").message, Catch::Contains("empty file"));
+  CHECK_THAT(outcome_for(r, "blank.txt").message, Catch::Contains("empty file"));
+  CHECK_THAT(outcome_for(r, "binary.txt").message, Catch::Contains("binary file"));
+  CHECK_THAT(outcome_for(r, "bad-sidecar.txt").message,
+             Catch::Contains("bad-sidecar.meta.json:1:"));
+  CHECK_THAT(outcome_for(r, "does-not-exist").message,
+             Catch::Contains("no such file or directory"));
+  // Repaired and decoded files are indexed, with a warning saying what happened.
+  const auto& broken = outcome_for(r, "broken.txt");
+  CHECK(broken.status == FileOutcome::Status::kAdded);
+  REQUIRE(broken.warnings.size() == 1);
+  CHECK_THAT(broken.warnings[0], Catch::Contains("invalid UTF-8") && Catch::Contains("byte 12"));
+  const auto& latin1 = outcome_for(r, "latin1.txt");
+  CHECK(latin1.status == FileOutcome::Status::kAdded);
+  CHECK_THAT(latin1.warnings[0], Catch::Contains("Windows-1252"));
+  CHECK(r.failed == 5);
+  CHECK(r.added == 4);
+
+  IndexReader reader = IndexReader::open(IndexLocation::directory(dir / "index"));
+  Searcher searcher(reader);
+  SearchRequest request;
+  request.query = "peace";
+  CHECK(searcher.search(request).total == 4);
+  request.query = "cote divoire";  // decoded from Latin-1, then folded
+  const auto found = searcher.search(request);
+  REQUIRE(found.total == 1);
+  CHECK(found.results[0].text.find("Côte d'Ivoire") != std::string::npos);
+}
+
+TEST_CASE("files over the size limit are refused and huge paragraphs are split",
+          "[integration][bad-input]") {
+  test::TempDir dir;
+  IngestOptions small;
+  small.max_file_bytes = 1024;
+  test::write_file(dir / "big.txt", std::string(4096, 'a'));
+  CHECK_THROWS_WITH(read_paper(dir / "big.txt", small), Catch::Contains("file too large"));
+
+  std::string one_line;
+  while (one_line.size() < 3'000'000)
+    one_line += "Peace and security are indivisible in every region. ";
+  test::write_file(dir / "docs" / "huge.txt", one_line);
+  IndexRunOptions options;
+  options.index_dir = dir / "index";
+  options.inputs = {dir / "docs"};
+  const IndexReport r = run_index(options);
+  REQUIRE(r.added == 1);
+  CHECK(r.paragraphs_written >= 3'000'000 / (64 * 1024));
+  IndexReader reader = IndexReader::open(IndexLocation::directory(dir / "index"));
+  Searcher searcher(reader);
+  SearchRequest request;
+  request.query = "\"indivisible in every region\"";
+  const auto found = searcher.search(request);
+  CHECK(found.total == r.paragraphs_written);
+  CHECK(found.results[0].snippet.size() < 1024);
+}
+
+TEST_CASE("unreadable and odd paths give per-file errors", "[integration][bad-input]") {
+  test::TempDir dir;
+  test::write_file(dir / "locked.txt", "secret\n");
+  ::chmod((dir / "locked.txt").c_str(), 0);
+  if (::geteuid() !=
+      0) {  // root reads anything; the permission check only means something otherwise
+    CHECK_THROWS_WITH(read_paper(dir / "locked.txt"), Catch::Contains("cannot open"));
+  }
+  CHECK_THROWS_WITH(read_paper(dir / "nothing-here.txt"), Catch::Contains("no such file"));
+  fs::create_directories(dir / "dir.txt");
+  CHECK_THROWS_WITH(read_paper(dir / "dir.txt"), Catch::Contains("is a directory"));
+  test::write_file(dir / "paper.pdfx", "text");
+  CHECK_THROWS_WITH(read_paper(dir / "paper.pdfx"), Catch::Contains("unsupported file type"));
+  ::mkfifo((dir / "pipe.txt").c_str(), 0600);
+  CHECK_THROWS_WITH(read_paper(dir / "pipe.txt"), Catch::Contains("not a regular file"));
+}
+
+TEST_CASE("an index directory that is not an index is never overwritten",
+          "[integration][bad-input]") {
+  test::TempDir dir;
+  test::write_file(dir / "notes" / "important.txt", "keep me\n");
+  test::write_file(dir / "docs" / "a.txt", "Alpha.\n");
+  IndexRunOptions options;
+  options.index_dir = dir / "notes";
+  options.inputs = {dir / "docs"};
+  CHECK_THROWS_WITH(run_index(options), Catch::Contains("is not a Concord index"));
+  CHECK(test::read_file(dir / "notes" / "important.txt") == "keep me\n");
+  try {
+    IndexReader::open(IndexLocation::directory(dir / "notes"));
+    FAIL("opened a non-index");
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::kCorrupt);
+  }
+  try {
+    IndexReader::open(IndexLocation::directory(dir / "nowhere"));
+    FAIL("opened a missing index");
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::kNotFound);
+    CHECK_THAT(e.what(), Catch::Contains("concord index"));
+  }
+}

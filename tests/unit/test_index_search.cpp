@@ -1,0 +1,266 @@
+// Index and search round trips on the seed paper and small papers written by the tests.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "concord/error.hpp"
+#include "concord/index.hpp"
+#include "concord/indexer.hpp"
+#include "concord/search.hpp"
+#include "test_support.hpp"
+
+using namespace concord;
+
+namespace {
+
+struct SeedIndex {
+  test::TempDir dir;
+  IndexReport report;
+  SeedIndex() {
+    IndexRunOptions options;
+    options.index_dir = dir / "index";
+    options.inputs = {test::source_dir() / "sample_docs"};
+    report = run_index(options);
+  }
+  [[nodiscard]] IndexReader reader() const {
+    return IndexReader::open(IndexLocation::directory(dir / "index"));
+  }
+};
+
+const SeedIndex& seed() {
+  static const SeedIndex index;
+  return index;
+}
+
+SearchResponse search(const std::string& query, std::size_t limit = 10,
+                      std::vector<Filter> filters = {}) {
+  IndexReader reader = seed().reader();
+  Searcher searcher(reader);
+  SearchRequest request;
+  request.query = query;
+  request.limit = limit;
+  request.filters = std::move(filters);
+  return searcher.search(request);
+}
+
+}  // namespace
+
+TEST_CASE("indexing the seed paper writes its 114 paragraphs in one commit",
+          "[integration][index]") {
+  const auto& r = seed().report;
+  CHECK(r.added == 1);
+  CHECK(r.failed == 0);
+  CHECK(r.committed);
+  CHECK(r.paragraphs_written == 114);
+  IndexReader reader = seed().reader();
+  CHECK(reader.paragraph_count() == 114);
+  CHECK(reader.document_count() == 1);
+  const auto doc = reader.document("gsi-concept-paper");
+  REQUIRE(doc);
+  CHECK(doc->paragraph_count == 114);
+  CHECK(doc->sections.size() == 35);
+  CHECK(doc->meta.date == "2023-02-21");
+  const auto para = reader.paragraph("gsi-concept-paper:85");
+  REQUIRE(para);
+  CHECK(para->paragraph.text == "(14) Strengthen biosecurity risk management.");
+  const auto around = reader.paragraphs("gsi-concept-paper", 84, 86);
+  REQUIRE(around.size() == 3);
+  CHECK(around[1].id == "gsi-concept-paper:85");
+  CHECK(around[2].paragraph.text.find("laboratory biosafety") == std::string::npos);
+  CHECK(around[2].paragraph.text.find("Tianjin Guidelines") != std::string::npos);
+}
+
+TEST_CASE("\"ASEAN way\" lands on item (6) of section 3 with a marked snippet",
+          "[integration][search]") {
+  const auto r = search("\"ASEAN way\"");
+  REQUIRE(r.total == 1);
+  REQUIRE(r.results.size() == 1);
+  const SearchHit& hit = r.results[0];
+  CHECK(hit.id == "gsi-concept-paper:65");
+  CHECK(hit.section_number == "3.6");
+  REQUIRE(hit.section.size() == 2);
+  CHECK(hit.section[0] == "3. Key cooperation directions");
+  CHECK(hit.snippet.find("&quot;<mark>ASEAN way</mark>&quot;") != std::string::npos);
+  // Without quotes both words match separately, and ASEAN-centered is marked too.
+  const auto loose = search("ASEAN way");
+  CHECK(loose.total == 1);
+  CHECK(loose.results[0].snippet.find("<mark>ASEAN</mark>-centered") != std::string::npos);
+  CHECK(hit.doc.title == "The Global Security Initiative Concept Paper");
+  CHECK(hit.doc.date == "2023-02-21");
+  CHECK(hit.doc.language == "en");
+}
+
+TEST_CASE("totals are exact and equal brute-force counts", "[integration][search]") {
+  IndexReader reader = seed().reader();
+  const auto paragraphs = reader.paragraphs("gsi-concept-paper", 1, 200);
+  REQUIRE(paragraphs.size() == 114);
+  const auto count_containing = [&](std::initializer_list<const char*> words) {
+    std::size_t n = 0;
+    for (const auto& p : paragraphs) {
+      std::string lower = p.paragraph.text;
+      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      bool all = true;
+      for (const char* w : words) all = all && lower.find(w) != std::string::npos;
+      n += all ? 1 : 0;
+    }
+    return n;
+  };
+  CHECK(search("terrorism").total == count_containing({"terrorism"}));
+  CHECK(search("outer space").total == count_containing({"outer", "space"}));
+  CHECK(search("\"outer space\"").total == count_containing({"outer space"}));
+  CHECK(search("nuclear").total == count_containing({"nuclear"}));
+  CHECK(search("*").total == 114);
+}
+
+TEST_CASE("boolean operators, NEAR, wildcards and stemming", "[integration][search]") {
+  const auto nuclear = search("nuclear", 100);
+  const auto war = search("war", 100);
+  const auto both = search("nuclear AND war", 100);
+  const auto either = search("nuclear OR war", 100);
+  const auto only = search("nuclear NOT war", 100);
+  CHECK(both.total + only.total == nuclear.total);
+  CHECK(either.total == nuclear.total + war.total - both.total);
+  CHECK(search("nuclear -war", 100).total == only.total);
+  // Stemming: "sanction" finds "sanctions".
+  CHECK(search("sanction").total >= 2);
+  // Wildcards expand through unstemmed words: proliferat* finds non-proliferation.
+  const auto wild = search("proliferat*", 100);
+  CHECK(wild.total == search("proliferation", 100).total);
+  CHECK(wild.results[0].snippet.find("<mark>") != std::string::npos);
+  // NEAR: both words within 3 positions.
+  CHECK(search("biosafety NEAR/3 laboratory").total == 1);
+  CHECK(search("biosafety NEAR/3 healthy").total == 0);
+}
+
+TEST_CASE("field prefixes title:, section:, doc:, year:, issuer:, lang:", "[integration][search]") {
+  CHECK(search("section:biosecurity").total == 3);
+  CHECK(search("title:\"concept paper\" laboratory").total == 1);
+  CHECK(search("title:strategy").total == 0);
+  CHECK(search("doc:gsi-concept-paper maritime").total == search("maritime").total);
+  CHECK(search("doc:other maritime").total == 0);
+  CHECK(search("year:2023 maritime").total == search("maritime").total);
+  CHECK(search("year:2010..2022 maritime").total == 0);
+  CHECK(search("issuer:\"foreign affairs\" maritime").total == search("maritime").total);
+  CHECK(search("issuer:xinhua maritime").total == 0);
+  CHECK(search("lang:en maritime").total == search("maritime").total);
+  CHECK(search("maritime", 10, {Filter{"lang", "zh", false}}).total == 0);
+  CHECK(search("maritime -year:2023").total == 0);
+}
+
+TEST_CASE("paging and per-document collapse", "[integration][search]") {
+  IndexReader reader = seed().reader();
+  Searcher searcher(reader);
+  SearchRequest request;
+  request.query = "security";
+  request.limit = 5;
+  const auto first = searcher.search(request);
+  request.offset = 5;
+  const auto second = searcher.search(request);
+  CHECK(first.total == second.total);
+  REQUIRE(first.results.size() == 5);
+  REQUIRE(second.results.size() == 5);
+  CHECK(first.results[4].score >= second.results[0].score);
+  for (const auto& a : first.results) {
+    for (const auto& b : second.results) CHECK(a.id != b.id);
+  }
+  request.offset = 0;
+  request.per_doc = 2;
+  const auto collapsed = searcher.search(request);
+  CHECK(collapsed.results.size() == 2);
+  CHECK(collapsed.total == first.total);
+  request.per_doc = 0;
+  request.sort = SortOrder::kDocumentOrder;
+  const auto in_order = searcher.search(request);
+  REQUIRE(in_order.results.size() == 5);
+  for (std::size_t i = 1; i < in_order.results.size(); ++i) {
+    CHECK(in_order.results[i - 1].paragraph < in_order.results[i].paragraph);
+  }
+}
+
+TEST_CASE("query syntax errors name the column", "[integration][search][errors]") {
+  struct Row {
+    std::string query;
+    std::size_t column;
+    std::string message;
+  };
+  const Row rows[] = {
+      {"peace) AND war", 6, "')' without a matching '('"},
+      {"(peace AND war", 1, "'(' is never closed"},
+      {"peace AND", 7, "'AND' needs a term after it"},
+      {"OR peace", 1, "'OR' needs a term before it"},
+      {"\"unclosed phrase", 1, "phrase is never closed"},
+      {"peace ()", 8, "empty parentheses"},
+      {"color:red", 1, "unknown field 'color'"},
+      {"a*", 1, "at least two letters"},
+      {"peace OR region:africa", 10, "cannot follow 'OR'"},
+  };
+  for (const auto& row : rows) {
+    INFO(row.query);
+    try {
+      search(row.query);
+      FAIL("no error for " << row.query);
+    } catch (const QuerySyntaxError& e) {
+      CHECK(e.column() == row.column);
+      CHECK_THAT(e.what(), Catch::Contains(row.message));
+    }
+  }
+}
+
+TEST_CASE("bounds are enforced before Xapian sees the query", "[integration][search][limits]") {
+  std::string deep;
+  for (int i = 0; i < 40; ++i) deep += "(a AND ";
+  deep += "b";
+  for (int i = 0; i < 40; ++i) deep += ")";
+  CHECK_THROWS_WITH(search(deep), Catch::Contains("nested deeper than 32"));
+  std::string many;
+  for (int i = 0; i < 300; ++i) many += "w" + std::to_string(i) + " OR ";
+  many += "end";
+  CHECK_THROWS_WITH(search(many), Catch::Contains("more than 256 words"));
+  CHECK_THROWS_WITH(search(std::string(5000, 'x')), Catch::Contains("longer than 4096"));
+  IndexReader reader = seed().reader();
+  Searcher searcher(reader);
+  SearchRequest request;
+  request.query = "peace";
+  request.offset = 9995;
+  request.limit = 10;
+  CHECK_THROWS_WITH(searcher.search(request), Catch::Contains("first 10000 results"));
+  request.offset = 0;
+  request.limit = 5000;
+  CHECK_THROWS_WITH(searcher.search(request), Catch::Contains("maximum of 1000"));
+  CHECK_THROWS_WITH(parse_filter("colour:red"), Catch::Contains("unknown filter field 'colour'"));
+  CHECK_THROWS_WITH(parse_filter("region:"), Catch::Contains("has no value"));
+}
+
+TEST_CASE("markup in documents stays text in snippets", "[integration][search][escaping]") {
+  test::TempDir dir;
+  test::write_file(
+      dir / "docs" / "hostile.txt",
+      "A hostile paper\n\n<script>alert('x')</script> mentions <b>security</b> & \"quotes\".\n");
+  IndexRunOptions options;
+  options.index_dir = dir / "index";
+  options.inputs = {dir / "docs"};
+  REQUIRE(run_index(options).added == 1);
+  IndexReader reader = IndexReader::open(IndexLocation::directory(dir / "index"));
+  Searcher searcher(reader);
+  SearchRequest request;
+  request.query = "security alert";
+  const auto r = searcher.search(request);
+  REQUIRE(r.results.size() == 1);
+  const std::string& snippet = r.results[0].snippet;
+  CHECK(snippet.find("<script>") == std::string::npos);
+  CHECK(snippet.find("&lt;script&gt;<mark>alert</mark>(&#39;x&#39;)&lt;/script&gt;") !=
+        std::string::npos);
+  CHECK(snippet.find("&lt;b&gt;<mark>security</mark>&lt;/b&gt; &amp; &quot;quotes&quot;") !=
+        std::string::npos);
+  CHECK(r.results[0].text.find("<script>alert('x')</script>") != std::string::npos);
+}
+
+TEST_CASE("long paragraphs get a window around the best matches",
+          "[integration][search][snippets]") {
+  const auto r = search("\"five-point initiative\" Middle East");
+  REQUIRE(!r.results.empty());
+  const std::string& s = r.results[0].snippet;
+  CHECK(s.find("<mark>five-point initiative</mark>") != std::string::npos);
+  CHECK(s.find("<mark>Middle East</mark>") == std::string::npos);  // not a phrase query
+  CHECK(s.find("<mark>Middle</mark> <mark>East</mark>") != std::string::npos);
+}
