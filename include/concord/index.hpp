@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -10,8 +11,12 @@
 #include <vector>
 
 #include "concord/paper.hpp"
+#include "concord/tags.hpp"
 
 namespace concord {
+
+class Taxonomy;
+class Gazetteer;
 
 // What the index knows about one paper (its document record).
 struct DocumentInfo {
@@ -22,6 +27,9 @@ struct DocumentInfo {
   std::string format;
   std::string fingerprint;  // of the source bytes and sidecar when indexed
   std::string indexed_at;   // UTC, ISO 8601
+  // The paper's value for each document-level facet (year, lang, issuer, country, type),
+  // exactly as its paragraphs carry it, for counting papers rather than paragraphs.
+  std::map<std::string, std::string> facet_values;
 };
 
 // One stored paragraph entry with its identifiers and tags.
@@ -31,20 +39,7 @@ struct ParagraphRecord {
   Paragraph paragraph;
   std::vector<std::string> topics;   // topic ids
   std::vector<std::string> regions;  // region ids mentioned (not their ancestors)
-};
-
-// Tags computed for each paragraph of a paper at index time (by the enrich module).
-struct ParagraphTags {
-  std::vector<std::string> topics;
-  std::vector<std::string> regions;           // mentioned regions
-  std::vector<std::string> region_ancestors;  // mentioned regions and all their ancestors
-};
-
-// Tags of a whole paper.
-struct PaperTags {
-  std::string country;                    // issuer country id ("CHN"); empty: from metadata
-  std::string country_name;               // its display name ("China")
-  std::vector<ParagraphTags> paragraphs;  // one per paragraph, or empty
+  std::map<std::string, std::vector<std::string>> evidence;  // see ParagraphTags
 };
 
 // Where an index lives: one directory, or several shards (directories or tcp://host:port of
@@ -82,6 +77,14 @@ class IndexReader {
   [[nodiscard]] std::uint64_t paragraph_count() const;
   [[nodiscard]] std::uint64_t document_count() const;
   [[nodiscard]] const IndexLocation& location() const;
+
+  // The taxonomy and gazetteer the index was tagged with (the built-in ones for an index
+  // written without tags). Parsed once per reader and kept until reopen() sees a change.
+  [[nodiscard]] std::shared_ptr<const Taxonomy> taxonomy() const;
+  [[nodiscard]] std::shared_ptr<const Gazetteer> gazetteer() const;
+  // Every document record by id, read once and kept until reopen() sees a change.
+  using DocumentTable = std::map<std::string, DocumentInfo, std::less<>>;
+  [[nodiscard]] std::shared_ptr<const DocumentTable> document_table() const;
   [[nodiscard]] std::string stem_language() const;
 
   struct Impl;
@@ -112,6 +115,10 @@ class IndexWriter {
   void put(const Paper& paper, const std::string& fingerprint, const PaperTags& tags = {});
   // Removes a paper and its paragraphs; false if it was not there.
   bool remove(std::string_view doc_id);
+
+  // Stores the taxonomy and gazetteer texts the papers are tagged with (part of the next
+  // commit), so that searches interpret topic and region tags the same way.
+  void set_tagging_data(const std::string& taxonomy_source, const std::string& gazetteer_source);
 
   // Makes all changes since the last commit durable and visible, atomically, then fsyncs
   // the directory so the new revision survives a power cut.

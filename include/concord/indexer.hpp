@@ -19,6 +19,9 @@ struct IndexRunOptions {
   bool force = false;  // re-parse files even when unchanged
   IngestOptions ingest;
   std::string stem_language = "english";  // only used when the index is created
+  std::string taxonomy_path;              // empty: the built-in taxonomy
+  std::string gazetteer_path;             // empty: the built-in gazetteer
+  std::string metadata_table;             // CSV of metadata per file (see MetadataTable); optional
 };
 
 struct FileOutcome {

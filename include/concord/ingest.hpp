@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,9 +38,11 @@ struct SourceFile {
 // when empty, too large or of an unsupported type.
 SourceFile load_source(const std::filesystem::path& file, const IngestOptions& options = {});
 
-// Parses a loaded file. Throws Error(kInvalidInput) for binary content, a bad sidecar or a
-// file without any paragraph of text.
-Paper parse_source(const SourceFile& source, const IngestOptions& options = {});
+// Parses a loaded file. `table` is metadata from a metadata table; the sidecar wins over it.
+// Throws Error(kInvalidInput) for binary content, a bad sidecar or a file without any
+// paragraph of text.
+Paper parse_source(const SourceFile& source, const IngestOptions& options = {},
+                   const DocumentMeta* table = nullptr);
 
 // load_source then parse_source.
 Paper read_paper(const std::filesystem::path& file, const IngestOptions& options = {});
@@ -58,6 +61,24 @@ DocumentMeta parse_sidecar(std::string_view json_text, const std::string& origin
 
 // The sidecar for a paper, if one exists: NAME.meta.json or NAME.EXT.meta.json beside it.
 std::optional<std::filesystem::path> find_sidecar(const std::filesystem::path& file);
+
+// Metadata for many files at once: a CSV file with a header row naming a `path` column
+// (the file's path relative to the directory being indexed, or just its name) and metadata
+// columns (title, issuer, date, year, language, country, type, id, or any other key;
+// `country_iso3` is read as country). Throws Error(kInvalidInput) naming file:line.
+class MetadataTable {
+ public:
+  static MetadataTable load(const std::filesystem::path& csv);
+  static MetadataTable parse(std::string_view text, const std::string& origin);
+  // The row for a file found under `root`, if any.
+  [[nodiscard]] const DocumentMeta* find(const std::filesystem::path& file,
+                                         const std::filesystem::path& root) const;
+  [[nodiscard]] std::size_t size() const { return rows_.size(); }
+
+ private:
+  std::map<std::string, DocumentMeta> rows_;    // by relative path (generic form)
+  std::map<std::string, std::string> by_name_;  // file name -> relative path, if unique
+};
 
 // A dateline such as "Xinhua News Agency, Beijing, February 21st" or "新华社北京2月21日电".
 struct Dateline {

@@ -87,6 +87,7 @@ struct SearchHit {
   std::string text;     // the paragraph, plain
   std::vector<std::string> topics;
   std::vector<std::string> regions;
+  std::map<std::string, std::vector<std::string>> evidence;  // why each tag: "topic:<id>" -> words
 };
 
 struct FacetValue {

@@ -80,6 +80,13 @@ struct Analyzer::Impl {
   }
 
   std::string normalize(std::string_view word) const {
+    // English possessives: "China's" is a form of "China" (for place names and stemming).
+    for (const std::string_view suffix : {"'s", "'S", "\xE2\x80\x99s", "\xE2\x80\x99S"}) {
+      if (word.size() > suffix.size() + 1 && word.substr(word.size() - suffix.size()) == suffix) {
+        word.remove_suffix(suffix.size());
+        break;
+      }
+    }
     bool ascii = true;
     for (const char c : word) {
       if (static_cast<unsigned char>(c) >= 0x80) {

@@ -77,6 +77,7 @@ json search(const SearchResponse& r) {
                 {"topics", h.topics},
                 {"regions", h.regions}};
     if (h.page > 0) hit["page"] = h.page;
+    if (!h.evidence.empty()) hit["why"] = h.evidence;
     results.push_back(std::move(hit));
   }
   json facets = json::object();
@@ -113,7 +114,8 @@ json paragraph(const ParagraphRecord& r) {
             {"is_heading", p.is_heading},
             {"text", p.text},
             {"topics", r.topics},
-            {"regions", r.regions}};
+            {"regions", r.regions},
+            {"why", r.evidence}};
   if (p.page > 0) j["page"] = p.page;
   if (!p.language.empty()) j["language"] = p.language;
   return j;

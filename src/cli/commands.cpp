@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "concord/enrich.hpp"
 #include "concord/index.hpp"
 #include "concord/ingest.hpp"
 #include "concord/json.hpp"
@@ -174,6 +175,9 @@ int run_index_command(const GlobalOptions& global, const IndexOptions& options) 
   run.selection.exclude = options.exclude;
   run.prune = options.prune;
   run.force = options.force;
+  run.taxonomy_path = options.taxonomy;
+  run.gazetteer_path = options.gazetteer;
+  run.metadata_table = options.metadata;
   Progress progress(!global.json && stderr_is_terminal());
   const IndexReport report = run_index(run, [&](const IndexProgress& p) { progress.update(p); });
   progress.finish();
@@ -308,6 +312,81 @@ int run_inspect_command(const GlobalOptions& global, const std::string& file) {
   }
   std::cout << "\n"
             << paper.sections.size() << " sections, " << paper.paragraphs.size() << " paragraphs\n";
+  return kExitOk;
+}
+
+int run_explain_command(const GlobalOptions& global, const std::string& paragraph_id) {
+  IndexReader reader = IndexReader::open(IndexLocation::directory(global.index_dir));
+  const auto record = reader.paragraph(paragraph_id);
+  if (!record) throw Error(ErrorCode::kNotFound, "no paragraph with id '" + paragraph_id + "'");
+  if (global.json) {
+    print_json(json::paragraph(*record));
+    return kExitOk;
+  }
+  const Style style = stdout_style();
+  const auto taxonomy = reader.taxonomy();
+  const auto gazetteer = reader.gazetteer();
+  if (!record->paragraph.section_path.empty()) {
+    std::cout << style.accent(breadcrumb(record->paragraph.section_path, 60)) << "\n";
+  }
+  std::cout << record->paragraph.text << "\n\n";
+  const auto why = [&](const std::string& key) {
+    const auto it = record->evidence.find(key);
+    return it == record->evidence.end() ? std::string() : join(it->second, "; ");
+  };
+  std::cout << style.bold("Topics") << (record->topics.empty() ? ": none" : "") << "\n";
+  for (const auto& id : record->topics) {
+    const Topic* t = taxonomy->find(id);
+    std::cout << "  " << (t ? t->label : id) << style.dim(" [" + id + "]")
+              << "  because: " << why("topic:" + id) << "\n";
+  }
+  std::cout << style.bold("Regions") << (record->regions.empty() ? ": none" : "") << "\n";
+  for (const auto& id : record->regions) {
+    std::vector<std::string> names;
+    for (const auto& step : gazetteer->path(id)) {
+      const Region* r = gazetteer->find(step);
+      names.push_back(r ? r->name : step);
+    }
+    std::cout << "  " << join(names, " \xE2\x80\xBA ") << style.dim(" [" + id + "]")
+              << "  because: " << why("region:" + id) << "\n";
+  }
+  return kExitOk;
+}
+
+int run_taxonomy_command(const GlobalOptions& global, bool regions) {
+  IndexReader reader = IndexReader::open(IndexLocation::directory(global.index_dir));
+  if (regions) {
+    const auto gazetteer = reader.gazetteer();
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const auto& r : gazetteer->regions()) {
+      if (global.json) {
+        list.push_back({{"id", r.id},
+                        {"name", r.name},
+                        {"kind", r.kind},
+                        {"parents", r.parents},
+                        {"path", gazetteer->path(r.id)},
+                        {"aliases", r.aliases}});
+      } else {
+        const auto path = gazetteer->path(r.id);
+        std::cout << std::string((path.size() - 1) * 2, ' ') << r.name
+                  << stdout_style().dim(" [" + r.id + "]") << "\n";
+      }
+    }
+    if (global.json) print_json({{"regions", list}});
+    return kExitOk;
+  }
+  const auto taxonomy = reader.taxonomy();
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const auto& t : taxonomy->topics()) {
+    if (global.json) {
+      list.push_back(
+          {{"id", t.id}, {"label", t.label}, {"about", t.about}, {"phrases", t.phrases}});
+    } else {
+      std::cout << stdout_style().bold(t.label) << stdout_style().dim(" [" + t.id + "]") << "\n  "
+                << t.about << "\n  phrases: " << join(t.phrases, "; ") << "\n";
+    }
+  }
+  if (global.json) print_json({{"topics", list}});
   return kExitOk;
 }
 

@@ -32,6 +32,9 @@ struct IndexOptions {
   bool prune = false;
   bool force = false;
   bool quiet = false;
+  std::string taxonomy;
+  std::string gazetteer;
+  std::string metadata;
 };
 
 // Each returns the process exit code.
@@ -41,6 +44,8 @@ int run_documents_command(const GlobalOptions& global);
 int run_show_command(const GlobalOptions& global, const std::string& doc_id);
 int run_remove_command(const GlobalOptions& global, const std::vector<std::string>& ids);
 int run_inspect_command(const GlobalOptions& global, const std::string& file);
+int run_explain_command(const GlobalOptions& global, const std::string& paragraph_id);
+int run_taxonomy_command(const GlobalOptions& global, bool regions);
 
 // Exit codes, one table for the whole command line.
 enum ExitCode : int {

@@ -38,18 +38,29 @@ int main(int argc, char** argv) {
       app.add_subcommand("index", "Index files and directories (incremental, one atomic commit)");
   add_common(*index, global);
   index->add_option("paths", index_opts.paths, "Files or directories to index")->required();
-  index->add_option("--include", index_opts.include, "Only files matching this glob (repeatable)");
-  index->add_option("--exclude", index_opts.exclude, "Skip files matching this glob (repeatable)");
+  index->add_option("--include", index_opts.include, "Only files matching this glob (repeatable)")
+      ->allow_extra_args(false);
+  index->add_option("--exclude", index_opts.exclude, "Skip files matching this glob (repeatable)")
+      ->allow_extra_args(false);
   index->add_flag("--prune", index_opts.prune, "Remove papers whose files under PATHS are gone");
   index->add_flag("--force", index_opts.force, "Re-index files even when unchanged");
   index->add_flag("--quiet", index_opts.quiet, "Only print failures");
+  index->add_option("--taxonomy", index_opts.taxonomy,
+                    "Topic taxonomy file (default: the built-in one)");
+  index->add_option(
+      "--metadata", index_opts.metadata,
+      "CSV of metadata per file: a 'path' column and title/issuer/date/country/... columns");
+  index->add_option("--gazetteer", index_opts.gazetteer,
+                    "Region gazetteer file (default: the built-in one)");
 
   auto* search = app.add_subcommand("search", "Search paragraphs");
   add_common(*search, global);
   search->add_option("query", search_opts.query_words,
                      "Query (words, \"phrases\", AND/OR/NOT, NEAR, prefix*, field:value)");
-  search->add_option("--filter,-f", search_opts.filters,
-                     "FIELD:VALUE filter, repeatable; -FIELD:VALUE excludes");
+  search
+      ->add_option("--filter,-f", search_opts.filters,
+                   "FIELD:VALUE filter, repeatable; -FIELD:VALUE excludes")
+      ->allow_extra_args(false);
   search->add_option("--limit,-n", search_opts.limit, "Results per page (default 10)");
   search->add_option("--offset", search_opts.offset, "Results to skip (default 0)");
   search->add_option("--per-doc", search_opts.per_doc, "At most N results per paper");
@@ -75,6 +86,19 @@ int main(int argc, char** argv) {
   add_common(*inspect, global);
   inspect->add_option("file", file, "File to parse")->required();
 
+  std::string paragraph_id;
+  auto* explain = app.add_subcommand(
+      "explain", "Show a paragraph with its topics and regions and why it got them");
+  add_common(*explain, global);
+  explain->add_option("paragraph", paragraph_id, "Paragraph id, e.g. gsi-concept-paper:85")
+      ->required();
+
+  bool list_regions = false;
+  auto* taxonomy =
+      app.add_subcommand("taxonomy", "List the topics (or --regions) an index is tagged with");
+  add_common(*taxonomy, global);
+  taxonomy->add_flag("--regions", list_regions, "List the region hierarchy instead of topics");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -90,6 +114,8 @@ int main(int argc, char** argv) {
     if (show->parsed()) return run_show_command(global, doc_id);
     if (remove->parsed()) return run_remove_command(global, ids);
     if (inspect->parsed()) return run_inspect_command(global, file);
+    if (explain->parsed()) return run_explain_command(global, paragraph_id);
+    if (taxonomy->parsed()) return run_taxonomy_command(global, list_regions);
   } catch (const concord::QuerySyntaxError& e) {
     std::cerr << "concord: invalid query: " << e.what() << "\n";
     return kExitUsage;

@@ -3,8 +3,10 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <set>
 
+#include "concord/enrich.hpp"
 #include "concord/error.hpp"
 #include "concord/index.hpp"
 #include "concord/text.hpp"
@@ -33,14 +35,22 @@ std::string short_hash(std::string_view s) {
   return buffer;
 }
 
-// The id a paper will get without parsing it: the sidecar's, else the file name's.
-std::string expected_id(const SourceFile& source) {
+// The id a paper will get without parsing it: the sidecar's, the table's, else the file name's.
+std::string expected_id(const SourceFile& source, const DocumentMeta* table) {
   if (source.sidecar) {
     const DocumentMeta meta = parse_sidecar(source.sidecar_bytes, source.sidecar->string());
     if (!meta.id.empty()) return meta.id;
   }
+  if (table != nullptr && !table->id.empty()) return table->id;
   std::string id = slugify(source.path.stem().string());
   return id.empty() ? "doc-" + source.fingerprint.substr(0, 8) : id;
+}
+
+std::string row_hash(const DocumentMeta& m) {
+  std::string all = m.id + "\x1f" + m.title + "\x1f" + m.issuer + "\x1f" + m.date + "\x1f" +
+                    m.place + "\x1f" + m.language + "\x1f" + m.country + "\x1f" + m.type;
+  for (const auto& [k, v] : m.extra) all += "\x1f" + k + "=" + v;
+  return short_hash(all);
 }
 
 bool is_under(const fs::path& file, const fs::path& root) {
@@ -102,7 +112,26 @@ IndexReport run_index(const IndexRunOptions& options, const ProgressCallback& pr
     count(report, outcome);
   }
 
+  // Bad tagging data is the user's error; report it before touching the index.
+  std::shared_ptr<const Taxonomy> taxonomy;
+  std::shared_ptr<const Gazetteer> gazetteer;
+  std::optional<MetadataTable> table;
+  try {
+    taxonomy = options.taxonomy_path.empty()
+                   ? Taxonomy::builtin()
+                   : std::make_shared<const Taxonomy>(Taxonomy::load(options.taxonomy_path));
+    gazetteer = options.gazetteer_path.empty()
+                    ? Gazetteer::builtin()
+                    : std::make_shared<const Gazetteer>(Gazetteer::load(options.gazetteer_path));
+    if (!options.metadata_table.empty()) table = MetadataTable::load(options.metadata_table);
+  } catch (const Error& e) {
+    throw Error(ErrorCode::kInvalidArgument, e.what());
+  }
+  const std::string tagging = tagging_fingerprint(*taxonomy, *gazetteer);
+
   IndexWriter writer = IndexWriter::open(options.index_dir, options.stem_language);
+  writer.set_tagging_data(taxonomy->source(), gazetteer->source());
+  Tagger tagger(taxonomy, gazetteer, options.stem_language);
   std::map<std::string, std::string> claimed;  // doc id -> source path, this run
   std::set<std::string> seen_sources;
   IndexProgress state;
@@ -117,25 +146,29 @@ IndexReport run_index(const IndexRunOptions& options, const ProgressCallback& pr
       SourceFile source = load_source(file.path, options.ingest);
       report.bytes_read += source.bytes.size();
       state.bytes += source.bytes.size();
+      const DocumentMeta* row = table ? table->find(file.path, file.root) : nullptr;
       // An unchanged file is recognised by its fingerprint before any parsing.
-      std::string id = claim_id(expected_id(source), source.path.string(), writer, claimed);
+      std::string id = claim_id(expected_id(source, row), source.path.string(), writer, claimed);
+      // The fingerprint covers the file, its sidecar, its table row and the tagging data.
+      const std::string fingerprint =
+          source.fingerprint + "-" + tagging + (row ? "-" + row_hash(*row) : "");
       auto existing = writer.find(id);
-      const bool unchanged = existing && existing->fingerprint == source.fingerprint &&
+      const bool unchanged = existing && existing->fingerprint == fingerprint &&
                              existing->source_path == source.path.string() && !options.force;
       if (unchanged) {
         outcome.status = FileOutcome::Status::kUnchanged;
         outcome.doc_id = id;
         outcome.paragraphs = existing->paragraph_count;
       } else {
-        Paper paper = parse_source(source, options.ingest);
-        if (paper.meta.id != expected_id(source)) {
+        Paper paper = parse_source(source, options.ingest, row);
+        if (paper.meta.id != expected_id(source, row)) {
           // Front matter named the paper: claim that id instead.
           claimed.erase(id);
           id = claim_id(paper.meta.id, source.path.string(), writer, claimed);
           existing = writer.find(id);
         }
         paper.meta.id = id;
-        writer.put(paper, source.fingerprint);
+        writer.put(paper, fingerprint, tagger.tag(paper));
         outcome.status = existing ? FileOutcome::Status::kUpdated : FileOutcome::Status::kAdded;
         outcome.doc_id = id;
         outcome.paragraphs = static_cast<std::uint32_t>(paper.paragraphs.size());

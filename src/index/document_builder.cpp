@@ -44,6 +44,8 @@ BuiltPaper DocumentBuilder::build(const Paper& paper, const std::string& fingerp
   const std::string country_key =
       !tags.country.empty() ? lower(tags.country) : slugify(meta.country);
   const std::string& country_label = !tags.country_name.empty() ? tags.country_name : meta.country;
+  const std::string country_value =
+      !tags.country.empty() ? tags.country + "\x1f" + tags.country_name : meta.country;
   std::set<std::string> vocabulary;
 
   for (std::size_t i = 0; i < paper.paragraphs.size(); ++i) {
@@ -80,7 +82,7 @@ BuiltPaper DocumentBuilder::build(const Paper& paper, const std::string& fingerp
     if (!year.empty()) doc.add_value(schema::kSlotYear, year);
     if (!language.empty()) doc.add_value(schema::kSlotLanguage, language);
     if (!meta.issuer.empty()) doc.add_value(schema::kSlotIssuer, meta.issuer);
-    if (!country_label.empty()) doc.add_value(schema::kSlotCountry, country_label);
+    if (!country_value.empty()) doc.add_value(schema::kSlotCountry, country_value);
     if (!meta.type.empty()) doc.add_value(schema::kSlotType, meta.type);
     if (ptags != nullptr) {
       std::string joined;
@@ -89,13 +91,19 @@ BuiltPaper DocumentBuilder::build(const Paper& paper, const std::string& fingerp
         if (!joined.empty()) joined += '\x1f';
         joined += topic;
       }
-      if (!joined.empty()) doc.add_value(schema::kSlotTopics, joined);
+      if (!joined.empty()) {
+        doc.add_value(schema::kSlotTopics, joined);
+        doc.add_value(schema::kSlotDocTopics, meta.id + "\x1e" + joined);
+      }
       joined.clear();
       for (const auto& region : ptags->regions) {
         if (!joined.empty()) joined += '\x1f';
         joined += region;
       }
-      if (!joined.empty()) doc.add_value(schema::kSlotRegions, joined);
+      if (!joined.empty()) {
+        doc.add_value(schema::kSlotRegions, joined);
+        doc.add_value(schema::kSlotDocRegions, meta.id + "\x1e" + joined);
+      }
       for (const auto& region : ptags->region_ancestors) {
         doc.add_boolean_term(schema::bounded_term(schema::kRegion, region));
       }
@@ -116,6 +124,14 @@ BuiltPaper DocumentBuilder::build(const Paper& paper, const std::string& fingerp
   info.format = paper.format;
   info.fingerprint = fingerprint;
   info.indexed_at = indexed_at;
+  const auto facet = [&](const char* name, const std::string& value) {
+    if (!value.empty()) info.facet_values[name] = value;
+  };
+  facet("year", year);
+  facet("lang", meta.language);
+  facet("issuer", meta.issuer);
+  facet("country", country_value);
+  facet("type", meta.type);
   Xapian::Document& record = built.record;
   record.add_boolean_term(std::string(schema::kDocumentKind));
   record.add_boolean_term(schema::bounded_term(schema::kDocumentId, meta.id));

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <filesystem>
 
+#include "concord/enrich.hpp"
 #include "concord/error.hpp"
 #include "concord/index.hpp"
 #include "reader_impl.hpp"
@@ -89,7 +90,9 @@ IndexReader IndexReader::open(const IndexLocation& location) {
 
 bool IndexReader::reopen() {
   try {
-    return impl_->db.reopen();
+    const bool changed = impl_->db.reopen();
+    if (changed) impl_->forget_caches();
+    return changed;
   } catch (const Xapian::Error& e) {
     xapian_util::rethrow(e, "reopening index");
   }
@@ -176,6 +179,42 @@ const IndexLocation& IndexReader::location() const {
 }
 std::string IndexReader::stem_language() const {
   return impl_->stem_language;
+}
+
+std::shared_ptr<const Taxonomy> IndexReader::taxonomy() const {
+  if (!impl_->taxonomy) {
+    const std::string text = xapian_util::with_retry(impl_->db, [](Xapian::Database& db) {
+      return db.get_metadata(std::string(schema::kTaxonomyKey));
+    });
+    impl_->taxonomy =
+        text.empty() ? Taxonomy::builtin()
+                     : std::make_shared<const Taxonomy>(Taxonomy::parse(text, "index taxonomy"));
+  }
+  return impl_->taxonomy;
+}
+
+std::shared_ptr<const Gazetteer> IndexReader::gazetteer() const {
+  if (!impl_->gazetteer) {
+    const std::string text = xapian_util::with_retry(impl_->db, [](Xapian::Database& db) {
+      return db.get_metadata(std::string(schema::kGazetteerKey));
+    });
+    impl_->gazetteer =
+        text.empty() ? Gazetteer::builtin()
+                     : std::make_shared<const Gazetteer>(Gazetteer::parse(text, "index gazetteer"));
+  }
+  return impl_->gazetteer;
+}
+
+std::shared_ptr<const IndexReader::DocumentTable> IndexReader::document_table() const {
+  if (!impl_->documents) {
+    auto table = std::make_shared<DocumentTable>();
+    for (auto& info : documents()) {
+      std::string id = info.meta.id;
+      table->emplace(std::move(id), std::move(info));
+    }
+    impl_->documents = std::move(table);
+  }
+  return impl_->documents;
 }
 
 }  // namespace concord

@@ -14,6 +14,16 @@ struct IndexReader::Impl {
   Xapian::Database db;  // all shards combined
   std::string stem_language = "english";
 
+  // Parsed lazily, dropped when reopen() moves to a new revision.
+  mutable std::shared_ptr<const Taxonomy> taxonomy;
+  mutable std::shared_ptr<const Gazetteer> gazetteer;
+  mutable std::shared_ptr<const DocumentTable> documents;
+  void forget_caches() const {
+    taxonomy.reset();
+    gazetteer.reset();
+    documents.reset();
+  }
+
   Xapian::Document document_by_term(const std::string& unique_term);  // empty doc if none
 };
 

@@ -68,7 +68,8 @@ std::string encode_document(const DocumentInfo& info) {
             {"source", info.source_path},
             {"format", info.format},
             {"fingerprint", info.fingerprint},
-            {"indexed_at", info.indexed_at}};
+            {"indexed_at", info.indexed_at},
+            {"facets", info.facet_values}};
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -91,6 +92,7 @@ DocumentInfo decode_document(std::string_view data) {
     info.format = get_or<std::string>(j, "format", "");
     info.fingerprint = get_or<std::string>(j, "fingerprint", "");
     info.indexed_at = get_or<std::string>(j, "indexed_at", "");
+    info.facet_values = get_or<std::map<std::string, std::string>>(j, "facets", {});
     return info;
   } catch (const json::exception& e) {
     throw Error(ErrorCode::kCorrupt, std::string("unreadable document record: ") + e.what());
@@ -107,6 +109,7 @@ std::string encode_paragraph(std::string_view doc_id, const Paragraph& p,
   if (tags != nullptr) {
     if (!tags->topics.empty()) j["tp"] = tags->topics;
     if (!tags->regions.empty()) j["rg"] = tags->regions;
+    if (!tags->evidence.empty()) j["why"] = tags->evidence;
   }
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -129,6 +132,9 @@ ParagraphRecord decode_paragraph(std::string_view data) {
     p.language = get_or<std::string>(j, "lg", "");
     r.topics = get_or<std::vector<std::string>>(j, "tp", {});
     r.regions = get_or<std::vector<std::string>>(j, "rg", {});
+    if (const auto it = j.find("why"); it != j.end() && it->is_object()) {
+      r.evidence = it->get<std::map<std::string, std::vector<std::string>>>();
+    }
     r.id = schema::paragraph_id(r.doc_id, p.ordinal);
     return r;
   } catch (const json::exception& e) {

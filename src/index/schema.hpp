@@ -54,12 +54,17 @@ enum Slot : Xapian::valueno {
   kSlotDate = 2,   // ISO date or "" (sorts undated first)
   kSlotYear = 3,   // "2023"
   kSlotLanguage = 4,
-  kSlotIssuer = 5,   // issuer key (slug)
-  kSlotCountry = 6,  // issuer country key
-  kSlotType = 7,     // document type key
-  kSlotTopics = 8,   // sorted topic ids joined by '\x1f' (a facet key, see facets)
-  kSlotRegions = 9,  // sorted region ids mentioned, joined by '\x1f'
+  kSlotIssuer = 5,       // issuer key (slug)
+  kSlotCountry = 6,      // issuer country: id, 0x1F, name (or the name as given)
+  kSlotType = 7,         // document type key
+  kSlotTopics = 8,       // sorted topic ids joined by '\x1f' (a facet key, see facets)
+  kSlotRegions = 9,      // sorted region ids mentioned, joined by '\x1f'
+  kSlotDocTopics = 10,   // document id, 0x1E, the topics value: counts of papers per topic
+  kSlotDocRegions = 11,  // document id, 0x1E, the regions value
 };
+
+inline constexpr std::string_view kTaxonomyKey = "concord:taxonomy";
+inline constexpr std::string_view kGazetteerKey = "concord:gazetteer";
 
 inline std::string paragraph_id(std::string_view doc_id, std::uint32_t ordinal) {
   return std::string(doc_id) + ":" + std::to_string(ordinal);

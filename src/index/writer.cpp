@@ -188,4 +188,17 @@ const fs::path& IndexWriter::path() const {
   return impl_->dir;
 }
 
+void IndexWriter::set_tagging_data(const std::string& taxonomy_source,
+                                   const std::string& gazetteer_source) {
+  try {
+    const std::string tkey(schema::kTaxonomyKey), gkey(schema::kGazetteerKey);
+    if (impl_->db.get_metadata(tkey) != taxonomy_source)
+      impl_->db.set_metadata(tkey, taxonomy_source);
+    if (impl_->db.get_metadata(gkey) != gazetteer_source)
+      impl_->db.set_metadata(gkey, gazetteer_source);
+  } catch (const Xapian::Error& e) {
+    xapian_util::rethrow(e, impl_->dir.string());
+  }
+}
+
 }  // namespace concord

@@ -11,6 +11,7 @@
 #include "concord/ingest.hpp"
 #include "concord/text.hpp"
 #include "decode.hpp"
+#include "metadata.hpp"
 
 namespace concord {
 namespace {
@@ -132,13 +133,16 @@ SourceFile load_source(const fs::path& file, const IngestOptions& options) {
   return source;
 }
 
-Paper parse_source(const SourceFile& source, const IngestOptions& options) {
+Paper parse_source(const SourceFile& source, const IngestOptions& options,
+                   const DocumentMeta* table) {
   const std::string name = source.path.filename().string();
   if (ingest::looks_binary(source.bytes)) {
     throw Error(ErrorCode::kInvalidInput, source.path.string() + ": binary file, not text");
   }
   DocumentMeta sidecar;
-  if (source.sidecar) sidecar = parse_sidecar(source.sidecar_bytes, source.sidecar->string());
+  if (table != nullptr) sidecar = *table;
+  if (source.sidecar)
+    ingest::merge_meta(sidecar, parse_sidecar(source.sidecar_bytes, source.sidecar->string()));
   const std::string ext = lower_extension(source.path);
   const TextFormat format =
       (ext == ".md" || ext == ".markdown") ? TextFormat::kMarkdown : TextFormat::kPlain;

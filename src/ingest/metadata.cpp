@@ -1,7 +1,10 @@
 // Metadata from sidecars, front matter and datelines.
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -349,6 +352,128 @@ std::optional<Dateline> parse_dateline(std::string_view raw) {
     d.place = std::string(parts[0]);
   }
   return d;
+}
+
+}  // namespace concord
+
+namespace concord {
+
+namespace {
+
+// One CSV record (RFC 4180: quoted fields, doubled quotes, commas and newlines inside quotes).
+bool next_csv_record(std::string_view text, std::size_t& pos, std::vector<std::string>& fields,
+                     std::size_t& line) {
+  fields.clear();
+  if (pos >= text.size()) return false;
+  std::string field;
+  bool quoted = false, any = false;
+  while (pos < text.size()) {
+    const char c = text[pos++];
+    any = true;
+    if (quoted) {
+      if (c == '"') {
+        if (pos < text.size() && text[pos] == '"') {
+          field.push_back('"');
+          ++pos;
+        } else {
+          quoted = false;
+        }
+      } else {
+        if (c == '\n') ++line;
+        field.push_back(c);
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      fields.push_back(std::move(field));
+      field.clear();
+    } else if (c == '\n' || c == '\r') {
+      if (c == '\r' && pos < text.size() && text[pos] == '\n') ++pos;
+      ++line;
+      break;
+    } else {
+      field.push_back(c);
+    }
+  }
+  if (quoted) throw Error(ErrorCode::kInvalidInput, "unterminated quoted field");
+  if (any) fields.push_back(std::move(field));
+  return any;
+}
+
+}  // namespace
+
+MetadataTable MetadataTable::parse(std::string_view text, const std::string& origin) {
+  MetadataTable table;
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  std::size_t pos = 0, line = 1;
+  std::vector<std::string> header, fields;
+  try {
+    if (!next_csv_record(text, pos, header, line)) {
+      throw Error(ErrorCode::kInvalidInput, origin + ": empty metadata table");
+    }
+    const auto path_column = std::find(header.begin(), header.end(), "path");
+    if (path_column == header.end()) {
+      throw Error(ErrorCode::kInvalidInput, origin + ":1: the header has no 'path' column");
+    }
+    const std::size_t path_index = static_cast<std::size_t>(path_column - header.begin());
+    std::map<std::string, int> name_counts;
+    while (true) {
+      const std::size_t record_line = line;
+      if (!next_csv_record(text, pos, fields, line)) break;
+      if (fields.size() == 1 && trim(fields[0]).empty()) continue;
+      if (fields.size() != header.size()) {
+        throw Error(ErrorCode::kInvalidInput, origin + ":" + std::to_string(record_line) +
+                                                  ": expected " + std::to_string(header.size()) +
+                                                  " fields, found " +
+                                                  std::to_string(fields.size()));
+      }
+      DocumentMeta meta;
+      for (std::size_t k = 0; k < header.size(); ++k) {
+        if (k == path_index || trim(fields[k]).empty()) continue;
+        const std::string key = header[k] == "country_iso3" ? "country" : header[k];
+        ingest::set_meta_field(meta, key, fields[k], origin + ":" + std::to_string(record_line));
+      }
+      const std::string relative =
+          std::filesystem::path(fields[path_index]).lexically_normal().generic_string();
+      ++name_counts[std::filesystem::path(relative).filename().string()];
+      table.by_name_[std::filesystem::path(relative).filename().string()] = relative;
+      table.rows_[relative] = std::move(meta);
+    }
+    for (const auto& [name, count] : name_counts) {
+      if (count > 1) table.by_name_.erase(name);
+    }
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    if (what.rfind(origin, 0) == 0) throw;
+    throw Error(ErrorCode::kInvalidInput, origin + ":" + std::to_string(line) + ": " + what);
+  }
+  return table;
+}
+
+MetadataTable MetadataTable::load(const std::filesystem::path& csv) {
+  std::ifstream in(csv, std::ios::binary);
+  if (!in) throw Error(ErrorCode::kIo, csv.string() + ": cannot open metadata table");
+  std::ostringstream s;
+  s << in.rdbuf();
+  return parse(s.str(), csv.string());
+}
+
+const DocumentMeta* MetadataTable::find(const std::filesystem::path& file,
+                                        const std::filesystem::path& root) const {
+  const std::string relative = file.lexically_relative(root).generic_string();
+  if (const auto it = rows_.find(relative); it != rows_.end()) return &it->second;
+  // A table made for a parent folder lists longer paths; one made for a subfolder, shorter.
+  std::string_view tail(relative);
+  while (true) {
+    const std::size_t slash = tail.find('/');
+    if (slash == std::string_view::npos) break;
+    tail.remove_prefix(slash + 1);
+    if (const auto it = rows_.find(std::string(tail)); it != rows_.end()) return &it->second;
+  }
+  if (const auto it = by_name_.find(file.filename().string()); it != by_name_.end()) {
+    return &rows_.at(it->second);
+  }
+  return nullptr;
 }
 
 }  // namespace concord

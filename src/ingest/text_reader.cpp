@@ -245,8 +245,12 @@ class TextParser {
   }
 
   bool is_title(std::size_t j, std::string_view line) const {
-    if (line.size() > 200 || ends_with_any(line, {".", ",", ";", ":", "!", "?", "\xE3\x80\x82",
-                                                  "\xEF\xBC\x8C", "\xEF\xBC\x9B"})) {
+    // Emphasis markers around a line ("**Mr President,**") do not make it a title.
+    while (!line.empty() && (line.back() == '*' || line.back() == '_')) line.remove_suffix(1);
+    while (!line.empty() && (line.front() == '*' || line.front() == '_')) line.remove_prefix(1);
+    if (line.empty() || line.size() > 200 ||
+        ends_with_any(
+            line, {".", ",", ";", ":", "!", "?", "\xE3\x80\x82", "\xEF\xBC\x8C", "\xEF\xBC\x9B"})) {
       return false;
     }
     if (ingest::match_numbering(line)) return false;

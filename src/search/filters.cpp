@@ -41,9 +41,12 @@ Xapian::Query name_query(const Xapian::Database& db, std::string_view prefix,
 
 }  // namespace
 
-Xapian::Query filter_query(const Xapian::Database& db, const Filter& filter) {
+Xapian::Query filter_query(const Xapian::Database& db, const Filter& filter,
+                           const Taxonomy& taxonomy, const Gazetteer& gazetteer,
+                           std::string& canonical) {
   const std::string& f = filter.field;
   const std::string_view v = trim(filter.value);
+  canonical = std::string(v);
   if (f == "doc") return Xapian::Query(schema::bounded_term(schema::kDoc, slugify(v)));
   if (f == "year") {
     // "2023", "2015..2023", "2015-2023"
@@ -77,21 +80,42 @@ Xapian::Query filter_query(const Xapian::Database& db, const Filter& filter) {
   if (f == "lang") return Xapian::Query(schema::bounded_term(schema::kLanguage, lower(v)));
   if (f == "issuer") return name_query(db, schema::kIssuer, v);
   if (f == "type") return name_query(db, schema::kType, v);
-  if (f == "country") return name_query(db, schema::kCountry, v);
-  if (f == "topic") return Xapian::Query(schema::bounded_term(schema::kTopic, slugify(v)));
-  if (f == "region") return Xapian::Query(schema::bounded_term(schema::kRegion, slugify(v)));
+  if (f == "country") {
+    if (const auto id = gazetteer.resolve(v)) {
+      canonical = *id;
+      return Xapian::Query(schema::bounded_term(schema::kCountry, lower(*id)));
+    }
+    return name_query(db, schema::kCountry, v);
+  }
+  if (f == "topic") {
+    const auto id = taxonomy.resolve(v);
+    if (!id) return Xapian::Query();
+    canonical = *id;
+    return Xapian::Query(schema::bounded_term(schema::kTopic, *id));
+  }
+  if (f == "region") {
+    const auto id = gazetteer.resolve(v);
+    if (!id) return Xapian::Query();
+    canonical = *id;
+    return Xapian::Query(schema::bounded_term(schema::kRegion, *id));
+  }
   throw Error(ErrorCode::kInvalidArgument, "unknown filter field '" + f + "'");
 }
 
-FilterSet::FilterSet(const Xapian::Database& db, const std::vector<Filter>& filters) {
+FilterSet::FilterSet(const Xapian::Database& db, const std::vector<Filter>& filters,
+                     const Taxonomy& taxonomy, const Gazetteer& gazetteer) {
   std::vector<Xapian::Query> excluded;
   for (const auto& filter : filters) {
-    Xapian::Query q = filter_query(db, filter);
+    std::string canonical;
+    Xapian::Query q = filter_query(db, filter, taxonomy, gazetteer, canonical);
+    if (q.empty() && (filter.field == "topic" || filter.field == "region")) {
+      warnings_.push_back("no " + filter.field + " called '" + filter.value + "'");
+    }
     if (filter.exclude) {
-      excluded.push_back(std::move(q));
+      if (!q.empty()) excluded.push_back(std::move(q));
     } else {
       by_field_[filter.field].push_back(std::move(q));
-      raw_values_[filter.field].push_back(filter.value);
+      raw_values_[filter.field].push_back(canonical);
     }
   }
   if (!excluded.empty())

@@ -8,6 +8,7 @@
 
 #include <xapian.h>
 
+#include "concord/enrich.hpp"
 #include "concord/search.hpp"
 
 namespace concord::search {
@@ -17,7 +18,8 @@ namespace concord::search {
 // filter while counting that field (multi-select facets).
 class FilterSet {
  public:
-  FilterSet(const Xapian::Database& db, const std::vector<Filter>& filters);
+  FilterSet(const Xapian::Database& db, const std::vector<Filter>& filters,
+            const Taxonomy& taxonomy, const Gazetteer& gazetteer);
 
   // The conjunction of every field's filter except `skip_field` (empty: all); nullopt when
   // nothing filters. (An empty Xapian::Query means "match nothing", so it cannot say that.)
@@ -28,14 +30,20 @@ class FilterSet {
   }
   // Filter values of a field as given (for marking selected facet values).
   [[nodiscard]] std::vector<std::string> values(const std::string& field) const;
+  // Filter values that name nothing known ("region:Atlantis"), for the response's warnings.
+  [[nodiscard]] const std::vector<std::string>& warnings() const { return warnings_; }
 
  private:
   std::map<std::string, std::vector<Xapian::Query>> by_field_;
   std::map<std::string, std::vector<std::string>> raw_values_;
   std::optional<Xapian::Query> exclusions_;
+  std::vector<std::string> warnings_;
 };
 
-// The Xapian query for one filter value (terms or value ranges).
-Xapian::Query filter_query(const Xapian::Database& db, const Filter& filter);
+// The Xapian query for one filter value (terms or value ranges), and the canonical value
+// (a topic or region id) in `canonical`. An empty query matches nothing.
+Xapian::Query filter_query(const Xapian::Database& db, const Filter& filter,
+                           const Taxonomy& taxonomy, const Gazetteer& gazetteer,
+                           std::string& canonical);
 
 }  // namespace concord::search

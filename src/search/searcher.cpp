@@ -159,7 +159,11 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request) {
   Xapian::Database& db = reader.impl().db;
   try {
     xapian_util::with_retry(db, [&](Xapian::Database& d) {
-      const search::FilterSet filter_set(d, response.filters);
+      const auto taxonomy = reader.taxonomy();
+      const auto gazetteer = reader.gazetteer();
+      const search::FilterSet filter_set(d, response.filters, *taxonomy, *gazetteer);
+      response.warnings.insert(response.warnings.end(), filter_set.warnings().begin(),
+                               filter_set.warnings().end());
       const Xapian::Query paragraphs{std::string(schema::kParagraphKind)};
       const Xapian::Query text = compiled.query.empty() ? paragraphs
                                                         : Xapian::Query(Xapian::Query::OP_FILTER,
@@ -183,7 +187,10 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request) {
       enquire.set_weighting_scheme(Xapian::BM25Weight(1.2, 0, 1, 0.75, 0.5));
       apply_sort(enquire, request.sort);
       if (request.per_doc > 0) enquire.set_collapse_key(schema::kSlotDoc, request.per_doc);
-      search::FacetCounter facets(d, request.facets, filter_set);
+      search::FacetCounter facets(d, request.facets, filter_set,
+                                  search::FacetCounter::Context{*taxonomy, *gazetteer, [&] {
+                                                                  return reader.document_table();
+                                                                }});
       facets.attach(enquire);
       const Xapian::doccount all = d.get_doccount();
       const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
@@ -218,6 +225,7 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request) {
         hit.text = std::move(record.paragraph.text);
         hit.topics = std::move(record.topics);
         hit.regions = std::move(record.regions);
+        hit.evidence = std::move(record.evidence);
         response.results.push_back(std::move(hit));
       }
       return 0;

@@ -136,3 +136,59 @@ TEST_CASE("CONCORD_INDEX selects the index", "[cli]") {
   REQUIRE(r.exit_code == 0);
   CHECK(json::parse(r.out)["total"].get<int>() > 0);
 }
+
+TEST_CASE("facets and filters from the command line", "[cli][facets]") {
+  auto r = ct::concord(
+      {"search", "--index", indexed().index, "--json", "--filter", "region:Africa", "peace"});
+  REQUIRE(r.exit_code == 0);
+  const json j = json::parse(r.out);
+  REQUIRE(j["total"].get<int>() > 0);
+  for (const auto& hit : j["results"]) {
+    bool african = false;
+    for (const auto& region : hit["regions"]) {
+      const std::string id = region.get<std::string>();
+      african = african || id == "africa" || id == "horn-of-africa" || id == "sahel" ||
+                id == "great-lakes";
+    }
+    CHECK(african);
+  }
+  bool africa_selected = false;
+  for (const auto& fv : j["facets"]["region"]) {
+    if (fv["value"] == "africa") africa_selected = fv["selected"].get<bool>();
+    CHECK(fv["path"].is_array());
+  }
+  CHECK(africa_selected);
+  CHECK(j["facets"]["topic"].size() > 0);
+  CHECK(j["facets"]["country"][0]["value"] == "CHN");
+  CHECK(j["facets"]["country"][0]["label"] == "China");
+
+  r = ct::concord({"search", "--index", indexed().index, "--json", "region:africa peace"});
+  CHECK(json::parse(r.out)["total"] == j["total"]);
+}
+
+TEST_CASE("explain shows why a paragraph has its tags", "[cli][facets]") {
+  const auto r = ct::concord({"explain", "--index", indexed().index, "gsi-concept-paper:87"});
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("Biosecurity") && Catch::Contains("heading: biosecurity"));
+  const auto regions = ct::concord({"explain", "--index", indexed().index, "gsi-concept-paper:71"});
+  CHECK_THAT(regions.out,
+             Catch::Contains("Horn of Africa") && Catch::Contains("because: Horn of Africa"));
+}
+
+TEST_CASE("a malformed taxonomy or gazetteer is an error with file and line, exit 2",
+          "[cli][facets]") {
+  concord::test::TempDir dir;
+  concord::test::write_file(dir / "docs" / "a.txt", "Peace.\n");
+  concord::test::write_file(dir / "bad.ini", "[ok]\nlabel = OK\nphrases = ok\n\n[ok]\n");
+  auto r = ct::concord({"index", "--index", (dir / "index").string(), "--taxonomy",
+                        (dir / "bad.ini").string(), (dir / "docs").string()});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("bad.ini:5: topic 'ok' is defined twice"));
+  concord::test::write_file(dir / "bad.txt",
+                            "world |  | world | World |\nafrica | world | continent\n");
+  r = ct::concord({"index", "--index", (dir / "index").string(), "--gazetteer",
+                   (dir / "bad.txt").string(), (dir / "docs").string()});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("bad.txt:2: expected 5 fields"));
+  CHECK_FALSE(std::filesystem::exists(dir / "index" / "iamglass"));
+}

@@ -1,6 +1,11 @@
 // Structure and indexing on the real documents in ../shared/corpus (skipped when absent).
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "concord/enrich.hpp"
 #include "concord/index.hpp"
 #include "concord/indexer.hpp"
 #include "concord/ingest.hpp"
@@ -87,5 +92,56 @@ TEST_CASE("the UNGDC sample and NSS index without a single failure", "[shared][i
   for (const auto& doc : reader.documents()) {
     const auto size = fs::file_size(doc.source_path);
     for (const auto& p : reader.paragraphs(doc.meta.id, 1, 3)) CHECK(p.paragraph.end <= size);
+  }
+}
+
+TEST_CASE("the gazetteer covers every ISO 3166 code and every UN General Debate speaker",
+          "[shared][enrich]") {
+  test::skip_without_shared_corpus("gazetteer coverage test");
+  const auto gazetteer = Gazetteer::builtin();
+  const auto codes_in = [](const fs::path& csv, const std::string& column) {
+    std::ifstream in(csv);
+    std::string line;
+    std::getline(in, line);
+    std::vector<std::string> header;
+    std::stringstream hs(line);
+    for (std::string f; std::getline(hs, f, ',');) header.push_back(f);
+    const auto col =
+        static_cast<std::size_t>(std::find(header.begin(), header.end(), column) - header.begin());
+    std::set<std::string> codes;
+    while (std::getline(in, line)) {
+      // Quoted names with commas come before the code columns in the ISO table: split naively
+      // from the right for that file, from the left for the UNGDC one.
+      std::vector<std::string> fields;
+      std::string field;
+      bool quoted = false;
+      for (const char c : line) {
+        if (c == '"')
+          quoted = !quoted;
+        else if (c == ',' && !quoted) {
+          fields.push_back(field);
+          field.clear();
+        } else
+          field.push_back(c);
+      }
+      fields.push_back(field);
+      if (col < fields.size() && !fields[col].empty()) codes.insert(fields[col]);
+    }
+    return codes;
+  };
+  const auto iso = codes_in(test::shared_corpus() / "regions" / "iso3166-regions.csv", "alpha-3");
+  CHECK(iso.size() >= 249);
+  for (const auto& code : iso) {
+    INFO(code);
+    CHECK(gazetteer->find(code) != nullptr);
+  }
+  const auto speakers = codes_in(test::shared_corpus() / "ungdc" / "metadata.csv", "country_iso3");
+  CHECK(speakers.size() >= 190);
+  for (const auto& code : speakers) {
+    INFO(code);
+    REQUIRE(gazetteer->find(code) != nullptr);
+    const auto path = gazetteer->path(code);
+    CHECK(path.front() == "world");
+    CHECK(path.size() >= 3);  // world, a continent or grouping, ...
   }
 }
