@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Concord needs (only those missing), configures and builds.
 # Idempotent; works as root or through sudo on a fresh Debian 12 machine.
-#   tools/setup.sh            build into ./build
-#   BUILD_DIR=... tools/setup.sh
+#   tools/setup.sh                 build into ./build
+#   tools/setup.sh --with-tests    also what the test suite needs (Chromium, Node.js, SQLite)
+#   BUILD_DIR=... BUILD_TYPE=... CMAKE_ARGS=... tools/setup.sh
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=${BUILD_DIR:-$root/build}
+with_tests=0
+[[ "${1:-}" == "--with-tests" ]] && with_tests=1
 
 packages=(
   build-essential cmake pkg-config ccache git
@@ -16,7 +19,14 @@ packages=(
   catch2
   libcli11-dev
   nlohmann-json3-dev
+  libmicrohttpd-dev
 )
+if ((with_tests)); then
+  packages+=(chromium)
+  # Node.js may come from elsewhere (the machine image); only install Debian's when absent.
+  command -v node >/dev/null || packages+=(nodejs)
+  command -v npm >/dev/null || packages+=(npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -100,7 +100,8 @@ struct FacetValue {
 
 struct SearchResponse {
   std::string query;
-  std::uint64_t total = 0;  // exact number of matching paragraphs
+  std::uint64_t total = 0;            // exact number of matching paragraphs
+  std::uint64_t total_documents = 0;  // distinct papers among them
   std::size_t offset = 0;
   std::size_t limit = 0;
   std::vector<SearchHit> results;

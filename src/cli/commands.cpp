@@ -10,6 +10,7 @@
 #include "concord/index.hpp"
 #include "concord/ingest.hpp"
 #include "concord/json.hpp"
+#include "serve.hpp"
 #include "terminal.hpp"
 
 namespace concord::cli {
@@ -350,6 +351,25 @@ int run_explain_command(const GlobalOptions& global, const std::string& paragrap
     std::cout << "  " << join(names, " \xE2\x80\xBA ") << style.dim(" [" + id + "]")
               << "  because: " << why("region:" + id) << "\n";
   }
+  return kExitOk;
+}
+
+int run_serve_command(const GlobalOptions& global, const ServeCommandOptions& options) {
+  server::ServeOptions serve;
+  serve.index = IndexLocation::directory(global.index_dir);
+  serve.http.host = options.host;
+  serve.http.port = static_cast<std::uint16_t>(options.port);
+  serve.http.threads = options.threads;
+  {
+    // Fail early, with the usual message, when there is no index.
+    IndexReader reader = IndexReader::open(serve.index);
+    std::cout << fmt::format("Concord: {} papers, {} paragraphs from {}\n", reader.document_count(),
+                             reader.paragraph_count(), global.index_dir);
+  }
+  server::serve(serve, [](const std::string& url) {
+    std::cout << "Serving at " << url << "  (Ctrl-C to stop)" << std::endl;
+  });
+  std::cout << "Stopped." << std::endl;
   return kExitOk;
 }
 

@@ -37,6 +37,12 @@ struct IndexOptions {
   std::string metadata;
 };
 
+struct ServeCommandOptions {
+  std::string host = "127.0.0.1";
+  unsigned port = 8080;
+  unsigned threads = 4;
+};
+
 // Each returns the process exit code.
 int run_index_command(const GlobalOptions& global, const IndexOptions& options);
 int run_search_command(const GlobalOptions& global, const SearchOptions& options);
@@ -46,6 +52,7 @@ int run_remove_command(const GlobalOptions& global, const std::vector<std::strin
 int run_inspect_command(const GlobalOptions& global, const std::string& file);
 int run_explain_command(const GlobalOptions& global, const std::string& paragraph_id);
 int run_taxonomy_command(const GlobalOptions& global, bool regions);
+int run_serve_command(const GlobalOptions& global, const ServeCommandOptions& options);
 
 // Exit codes, one table for the whole command line.
 enum ExitCode : int {

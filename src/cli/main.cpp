@@ -99,6 +99,17 @@ int main(int argc, char** argv) {
   add_common(*taxonomy, global);
   taxonomy->add_flag("--regions", list_regions, "List the region hierarchy instead of topics");
 
+  ServeCommandOptions serve_opts;
+  auto* serve = app.add_subcommand("serve", "Serve the HTTP API and the web page");
+  serve->add_option("--index", global.index_dir, "Index directory (default indexes/default)")
+      ->envname("CONCORD_INDEX");
+  serve->add_option("--host", serve_opts.host,
+                    "Address to listen on (default 127.0.0.1, loopback only)");
+  serve->add_option("--port", serve_opts.port, "Port (default 8080; 0 picks a free one)")
+      ->check(CLI::Range(0, 65535));
+  serve->add_option("--threads", serve_opts.threads, "Worker threads (default 4)")
+      ->check(CLI::Range(1, 64));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -116,6 +127,7 @@ int main(int argc, char** argv) {
     if (inspect->parsed()) return run_inspect_command(global, file);
     if (explain->parsed()) return run_explain_command(global, paragraph_id);
     if (taxonomy->parsed()) return run_taxonomy_command(global, list_regions);
+    if (serve->parsed()) return run_serve_command(global, serve_opts);
   } catch (const concord::QuerySyntaxError& e) {
     std::cerr << "concord: invalid query: " << e.what() << "\n";
     return kExitUsage;

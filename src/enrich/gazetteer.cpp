@@ -19,7 +19,8 @@ extern const std::string_view kGazetteer;
 namespace {
 
 std::string name_key(std::string_view s) {
-  static const Analyzer analyzer("none");
+  // An Analyzer is not thread-safe: one per thread (readers resolve names concurrently).
+  thread_local const Analyzer analyzer("none");
   std::string key;
   for (const auto& t : analyzer.tokenize(s)) {
     if (!key.empty()) key += '-';

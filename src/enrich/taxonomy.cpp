@@ -17,7 +17,8 @@ namespace {
 
 // A loose key for names people type: normalised words joined by '-'.
 std::string name_key(std::string_view s) {
-  static const Analyzer analyzer("none");
+  // An Analyzer is not thread-safe: one per thread (readers resolve names concurrently).
+  thread_local const Analyzer analyzer("none");
   std::string key;
   for (const auto& t : analyzer.tokenize(s)) {
     if (!key.empty()) key += '-';

@@ -74,6 +74,12 @@ std::uint64_t FacetCounter::matched_paragraphs() const {
   return doc_spy_.get_total();
 }
 
+std::uint64_t FacetCounter::matched_documents() const {
+  std::uint64_t n = 0;
+  for (auto it = doc_spy_.values_begin(); it != doc_spy_.values_end(); ++it) ++n;
+  return n;
+}
+
 void FacetCounter::add_members(const Field& field, const std::string& set,
                                std::vector<std::string>& out) const {
   for (const auto& member : split(set, '\x1f')) {

@@ -43,6 +43,8 @@ class FacetCounter {
 
   // Paragraphs the main match saw (exact: the match runs with checkatleast = doccount).
   [[nodiscard]] std::uint64_t matched_paragraphs() const;
+  // Distinct papers among them.
+  [[nodiscard]] std::uint64_t matched_documents() const;
 
   // Fills `out`; query_without(field) gives the main query with that field's filter removed.
   void finish(std::map<std::string, std::vector<FacetValue>>& out,

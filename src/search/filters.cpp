@@ -108,6 +108,7 @@ FilterSet::FilterSet(const Xapian::Database& db, const std::vector<Filter>& filt
   for (const auto& filter : filters) {
     std::string canonical;
     Xapian::Query q = filter_query(db, filter, taxonomy, gazetteer, canonical);
+    canonical_.push_back(canonical);
     if (q.empty() && (filter.field == "topic" || filter.field == "region")) {
       warnings_.push_back("no " + filter.field + " called '" + filter.value + "'");
     }

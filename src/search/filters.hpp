@@ -30,6 +30,8 @@ class FilterSet {
   }
   // Filter values of a field as given (for marking selected facet values).
   [[nodiscard]] std::vector<std::string> values(const std::string& field) const;
+  // The canonical value of each filter, in the order given ("Africa" -> "africa").
+  [[nodiscard]] const std::vector<std::string>& canonical_values() const { return canonical_; }
   // Filter values that name nothing known ("region:Atlantis"), for the response's warnings.
   [[nodiscard]] const std::vector<std::string>& warnings() const { return warnings_; }
 
@@ -38,6 +40,7 @@ class FilterSet {
   std::map<std::string, std::vector<std::string>> raw_values_;
   std::optional<Xapian::Query> exclusions_;
   std::vector<std::string> warnings_;
+  std::vector<std::string> canonical_;
 };
 
 // The Xapian query for one filter value (terms or value ranges), and the canonical value

@@ -164,6 +164,10 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request) {
       const search::FilterSet filter_set(d, response.filters, *taxonomy, *gazetteer);
       response.warnings.insert(response.warnings.end(), filter_set.warnings().begin(),
                                filter_set.warnings().end());
+      // Echo filters by their canonical values (ids), which facet values use too.
+      for (std::size_t i = 0; i < response.filters.size(); ++i) {
+        response.filters[i].value = filter_set.canonical_values()[i];
+      }
       const Xapian::Query paragraphs{std::string(schema::kParagraphKind)};
       const Xapian::Query text = compiled.query.empty() ? paragraphs
                                                         : Xapian::Query(Xapian::Query::OP_FILTER,
@@ -196,6 +200,7 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request) {
       const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
                                                  static_cast<Xapian::doccount>(request.limit), all);
       response.total = facets.matched_paragraphs();
+      response.total_documents = facets.matched_documents();
       if (response.total == 0 && request.per_doc == 0)
         response.total = mset.get_matches_estimated();
       facets.finish(response.facets,

@@ -1,0 +1,198 @@
+// The HTTP API's routes, called directly (no sockets): the same answers as the CLI.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "api.hpp"
+#include "concord/indexer.hpp"
+#include "test_support.hpp"
+
+using namespace concord;
+using nlohmann::json;
+
+namespace {
+
+struct Fixture {
+  test::TempDir dir;
+  std::unique_ptr<server::Api> api;
+  Fixture() {
+    IndexRunOptions options;
+    options.index_dir = dir / "index";
+    options.inputs = {test::source_dir() / "sample_docs"};
+    run_index(options);
+    server::ApiOptions api_options;
+    api_options.index = IndexLocation::directory(dir / "index");
+    api = std::make_unique<server::Api>(api_options);
+  }
+  server::Response get(const std::string& path,
+                       std::vector<std::pair<std::string, std::string>> query = {},
+                       const std::string& method = "GET") {
+    server::Request r;
+    r.method = method;
+    r.path = path;
+    r.query = std::move(query);
+    return api->handle(r);
+  }
+};
+
+Fixture& fixture() {
+  static Fixture f;
+  return f;
+}
+
+std::string header(const server::Response& r, const std::string& name) {
+  for (const auto& [k, v] : r.headers) {
+    if (k == name) return v;
+  }
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("/api/search answers with the CLI's JSON schema", "[api]") {
+  const auto r = fixture().get("/api/search", {{"q", "\"ASEAN way\""}});
+  REQUIRE(r.status == 200);
+  CHECK(r.content_type == "application/json; charset=utf-8");
+  const json j = json::parse(r.body);
+  CHECK(j["total"] == 1);
+  CHECK(j["results"][0]["id"] == "gsi-concept-paper:65");
+  CHECK(j["results"][0]["section"][0] == "3. Key cooperation directions");
+  CHECK(j["facets"]["region"].is_array());
+  // Filters, paging and sort as query parameters.
+  const json filtered = json::parse(fixture()
+                                        .get("/api/search", {{"q", "peace"},
+                                                             {"filter", "region:Africa"},
+                                                             {"filter", "topic:peacekeeping"},
+                                                             {"limit", "2"},
+                                                             {"offset", "1"},
+                                                             {"sort", "document"}})
+                                        .body);
+  CHECK(filtered["offset"] == 1);
+  CHECK(filtered["limit"] == 2);
+  CHECK(filtered["filters"].size() == 2);
+  CHECK(filtered["results"].size() <= 2);
+}
+
+TEST_CASE("documents, one document with its outline, a paragraph with neighbours", "[api]") {
+  const json docs = json::parse(fixture().get("/api/documents").body);
+  CHECK(docs["total"] == 1);
+  CHECK(docs["documents"][0]["id"] == "gsi-concept-paper");
+  const json doc = json::parse(fixture().get("/api/documents/gsi-concept-paper").body);
+  CHECK(doc["sections"].size() == 35);
+  CHECK(doc["title"] == "The Global Security Initiative Concept Paper");
+  const json para =
+      json::parse(fixture().get("/api/paragraphs/gsi-concept-paper:85", {{"context", "2"}}).body);
+  CHECK(para["paragraph"]["text"] == "(14) Strengthen biosecurity risk management.");
+  CHECK(para["paragraph"]["section"][1] == "(14) Strengthen biosecurity risk management.");
+  CHECK(para["before"].size() == 2);
+  CHECK(para["after"].size() == 2);
+  CHECK(para["after"][1]["paragraph"] == 87);
+  CHECK(para["document"]["id"] == "gsi-concept-paper");
+  const json page = json::parse(
+      fixture().get("/api/documents/gsi-concept-paper/paragraphs", {{"from", "110"}}).body);
+  CHECK(page["total"] == 114);
+  CHECK(page["paragraphs"].size() == 5);
+}
+
+TEST_CASE("export gives the whole result set as CSV or JSON", "[api]") {
+  const auto csv = fixture().get("/api/export", {{"q", "nuclear"}, {"format", "csv"}});
+  REQUIRE(csv.status == 200);
+  CHECK(csv.content_type == "text/csv; charset=utf-8");
+  CHECK_THAT(header(csv, "Content-Disposition"), Catch::Contains("attachment"));
+  const std::size_t rows =
+      static_cast<std::size_t>(std::count(csv.body.begin(), csv.body.end(), '\n'));
+  const json all = json::parse(fixture().get("/api/search", {{"q", "nuclear"}}).body);
+  CHECK(rows == all["total"].get<std::size_t>() + 1);
+  CHECK(csv.body.rfind("id,doc_id,title,date,issuer,country,section_number,section,paragraph", 0) ==
+        0);
+  const json exported =
+      json::parse(fixture().get("/api/export", {{"q", "nuclear"}, {"format", "json"}}).body);
+  CHECK(exported["results"].size() == all["total"].get<std::size_t>());
+}
+
+TEST_CASE("errors are JSON with the right status", "[api][errors]") {
+  struct Row {
+    std::string path;
+    std::vector<std::pair<std::string, std::string>> query;
+    int status;
+    std::string message;
+  };
+  const std::vector<Row> rows = {
+      {"/api/search", {{"q", "peace)"}}, 400, "')' without a matching '('"},
+      {"/api/search", {{"q", "peace"}, {"filter", "colour:red"}}, 400, "unknown filter field"},
+      {"/api/search", {{"q", "peace"}, {"limit", "-1"}}, 400, "non-negative whole number"},
+      {"/api/search",
+       {{"q", "peace"}, {"offset", "9999"}, {"limit", "10"}},
+       400,
+       "first 10000 results"},
+      {"/api/search", {{"q", "peace"}, {"sort", "random"}}, 400, "sort must be"},
+      {"/api/documents/nope", {}, 404, "no document"},
+      {"/api/documents/..%2F..%2Fetc%2Fpasswd", {}, 404, "no document"},
+      {"/api/documents/../../etc/passwd", {}, 404, "no document"},
+      {"/api/paragraphs/gsi-concept-paper:9999", {}, 404, "no paragraph"},
+      {"/api/nothing", {}, 404, "no API endpoint"},
+      {"/etc/passwd", {}, 404, "no page"},
+  };
+  for (const auto& row : rows) {
+    INFO(row.path);
+    const auto r = fixture().get(row.path, row.query);
+    CHECK(r.status == row.status);
+    const json j = json::parse(r.body);
+    CHECK_THAT(j["error"]["message"].get<std::string>(), Catch::Contains(row.message));
+    CHECK(r.body.find("root:") == std::string::npos);
+  }
+  const auto post = fixture().get("/api/search", {}, "POST");
+  CHECK(post.status == 405);
+  CHECK(header(post, "Allow") == "GET, HEAD");
+  const auto column = json::parse(fixture().get("/api/search", {{"q", "(peace"}}).body);
+  CHECK(column["error"]["column"] == 1);
+}
+
+TEST_CASE("the page and its assets come from the binary with security headers", "[api][web]") {
+  const auto page = fixture().get("/");
+  REQUIRE(page.status == 200);
+  CHECK(page.content_type == "text/html; charset=utf-8");
+  CHECK_THAT(page.body, Catch::Contains("/app.js"));
+  CHECK_THAT(header(page, "Content-Security-Policy"),
+             Catch::Contains("default-src 'none'") && Catch::Contains("script-src 'self'"));
+  CHECK(header(page, "X-Content-Type-Options") == "nosniff");
+  CHECK(fixture().get("/app.js").status == 200);
+  CHECK(fixture().get("/app.css").status == 200);
+  const json openapi = json::parse(fixture().get("/api/openapi.json").body);
+  CHECK(openapi["openapi"] == "3.0.3");
+  CHECK(openapi["paths"].contains("/api/search"));
+  const json health = json::parse(fixture().get("/api/health").body);
+  CHECK(health["status"] == "ok");
+  CHECK(health["paragraphs"] == 114);
+  const auto head = fixture().get("/api/health", {}, "HEAD");
+  CHECK(head.status == 200);
+  CHECK(head.body.empty());
+}
+
+TEST_CASE("concurrent requests each get a correct answer", "[api][concurrency]") {
+  // Regression: name resolution once shared one ICU break iterator across threads.
+  const std::string expected =
+      json::parse(fixture().get("/api/search", {{"q", "peace"}, {"filter", "region:Africa"}}).body)
+          .at("total")
+          .dump();
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        const auto r =
+            fixture().get("/api/search",
+                          {{"q", "peace"}, {"filter", "region:Africa"}, {"filter", "topic:pkeep"}});
+        const auto plain =
+            fixture().get("/api/search", {{"q", "peace"}, {"filter", "region:Africa"}});
+        if (r.status != 200 || plain.status != 200 ||
+            json::parse(plain.body).at("total").dump() != expected)
+          ++wrong;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(wrong == 0);
+}
