@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "concord/compare.hpp"
 #include "concord/error.hpp"
 #include "concord/index.hpp"
 #include "concord/indexer.hpp"
@@ -19,6 +20,10 @@ nlohmann::ordered_json paragraph(const ParagraphRecord& record);
 nlohmann::ordered_json index_report(const IndexReport& report);
 nlohmann::ordered_json paper(const Paper& paper);  // a parsed file, before indexing
 nlohmann::ordered_json error(const Error& error);
+nlohmann::ordered_json hit(const SearchHit& hit);
+nlohmann::ordered_json comparison(const Comparison& comparison);
+nlohmann::ordered_json similar(const SimilarResponse& response);
+nlohmann::ordered_json trace(const TraceResponse& response);
 
 // Dumps with invalid UTF-8 replaced rather than throwing (text is repaired at ingestion, but
 // a response must never fail to serialise).

@@ -56,30 +56,32 @@ const char* status_name(FileOutcome::Status s) {
 
 }  // namespace
 
+json hit(const SearchHit& h) {
+  json out = {{"id", h.id},
+              {"score", h.score},
+              {"doc",
+               {{"id", h.doc.id},
+                {"title", h.doc.title},
+                {"date", h.doc.date},
+                {"issuer", h.doc.issuer},
+                {"country", h.doc.country},
+                {"language", h.doc.language},
+                {"type", h.doc.type}}},
+              {"section", h.section},
+              {"section_number", h.section_number},
+              {"paragraph", h.paragraph},
+              {"snippet", h.snippet},
+              {"text", h.text},
+              {"topics", h.topics},
+              {"regions", h.regions}};
+  if (h.page > 0) out["page"] = h.page;
+  if (!h.evidence.empty()) out["why"] = h.evidence;
+  return out;
+}
+
 json search(const SearchResponse& r) {
   json results = json::array();
-  for (const auto& h : r.results) {
-    json hit = {{"id", h.id},
-                {"score", h.score},
-                {"doc",
-                 {{"id", h.doc.id},
-                  {"title", h.doc.title},
-                  {"date", h.doc.date},
-                  {"issuer", h.doc.issuer},
-                  {"country", h.doc.country},
-                  {"language", h.doc.language},
-                  {"type", h.doc.type}}},
-                {"section", h.section},
-                {"section_number", h.section_number},
-                {"paragraph", h.paragraph},
-                {"snippet", h.snippet},
-                {"text", h.text},
-                {"topics", h.topics},
-                {"regions", h.regions}};
-    if (h.page > 0) hit["page"] = h.page;
-    if (!h.evidence.empty()) hit["why"] = h.evidence;
-    results.push_back(std::move(hit));
-  }
+  for (const auto& h : r.results) results.push_back(hit(h));
   json facets = json::object();
   for (const auto& [name, values] : r.facets) facets[name] = facet_values(values);
   json filters = json::array();
@@ -166,6 +168,135 @@ json error(const Error& e) {
 
 std::string dump(const json& value, int indent) {
   return value.dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
+namespace {
+
+const char* op_name(DiffOp::Kind k) {
+  switch (k) {
+    case DiffOp::Kind::kEqual:
+      return "equal";
+    case DiffOp::Kind::kDelete:
+      return "delete";
+    case DiffOp::Kind::kInsert:
+      return "insert";
+  }
+  return "equal";
+}
+
+double share(std::size_t found, std::size_t total) {
+  return total == 0 ? 0.0 : static_cast<double>(found) / static_cast<double>(total);
+}
+
+json compared_doc(const ComparableDoc& d) {
+  json paragraphs = json::array();
+  for (const auto& p : d.paragraphs) {
+    json j = {{"paragraph", p.ordinal},
+              {"section", p.section_path},
+              {"section_number", p.section_number},
+              {"text", p.text}};
+    if (p.page > 0) j["page"] = p.page;
+    paragraphs.push_back(std::move(j));
+  }
+  return {{"id", d.meta.id},
+          {"title", d.meta.title},
+          {"date", d.meta.date},
+          {"issuer", d.meta.issuer},
+          {"paragraphs", paragraphs}};
+}
+
+json shared_phrases(const std::vector<SharedPhrase>& list) {
+  json out = json::array();
+  for (const auto& s : list) out.push_back({{"text", s.text}, {"words", s.words}});
+  return out;
+}
+
+}  // namespace
+
+json comparison(const Comparison& c) {
+  json pairs = json::array();
+  for (const auto& p : c.pairs) {
+    json diff = json::array();
+    for (const auto& op : p.diff) diff.push_back({{"op", op_name(op.kind)}, {"text", op.text}});
+    pairs.push_back({{"kind", p.kind()},
+                     {"a", p.a},
+                     {"b", p.b},
+                     {"similarity", p.similarity},
+                     {"a_words", p.a_words},
+                     {"a_words_found", p.a_words_found},
+                     {"diff", diff},
+                     {"shared", shared_phrases(p.shared)}});
+  }
+  json sections = json::array();
+  for (const auto& s : c.sections) {
+    sections.push_back({{"number", s.number},
+                        {"heading", s.heading},
+                        {"words", s.words},
+                        {"words_found", s.words_found},
+                        {"share", share(s.words_found, s.words)}});
+  }
+  return {{"a", compared_doc(c.a)},
+          {"b", compared_doc(c.b)},
+          {"identical", c.identical},
+          {"summary",
+           {{"a_words", c.a_words},
+            {"a_words_found", c.a_words_found},
+            {"share", share(c.a_words_found, c.a_words)},
+            {"pairs", c.pairs.size()},
+            {"a_only", c.a_only.size()},
+            {"b_only", c.b_only.size()}}},
+          {"sections", sections},
+          {"pairs", pairs},
+          {"a_only", c.a_only},
+          {"b_only", c.b_only},
+          {"took_ms", c.took_ms}};
+}
+
+json similar(const SimilarResponse& r) {
+  json results = json::array();
+  for (const auto& h : r.results) {
+    json j = hit(h.hit);
+    j["shared_words"] = h.shared_words;
+    j["longest"] = h.longest;
+    j["share"] = h.share;
+    j["phrases"] = shared_phrases(h.phrases);
+    results.push_back(std::move(j));
+  }
+  json source = {{"id", r.source_id}, {"text", r.source_text}, {"words", r.source_words}};
+  if (r.source) source["paragraph"] = hit(*r.source);
+  return {{"source", source},
+          {"candidates", r.candidates},
+          {"results", results},
+          {"took_ms", r.took_ms}};
+}
+
+json trace(const TraceResponse& r) {
+  json docs = json::array();
+  for (const auto& d : r.per_document)
+    docs.push_back({{"value", d.value}, {"label", d.label}, {"count", d.count}});
+  json timeline = json::array();
+  for (const auto& y : r.timeline) {
+    timeline.push_back(
+        {{"year", y.year},
+         {"paragraphs", y.paragraphs},
+         {"documents", y.documents},
+         {"corpus_paragraphs", y.corpus_paragraphs},
+         {"per_10k", y.corpus_paragraphs == 0 ? 0.0
+                                              : 1e4 * static_cast<double>(y.paragraphs) /
+                                                    static_cast<double>(y.corpus_paragraphs)}});
+  }
+  json examples = json::array();
+  for (const auto& e : r.examples) examples.push_back(hit(e));
+  return {{"phrase", r.phrase},
+          {"query", r.query},
+          {"paragraphs", r.paragraphs},
+          {"documents", r.documents},
+          {"first", r.first ? hit(*r.first) : json()},
+          {"latest", r.latest ? hit(*r.latest) : json()},
+          {"timeline", timeline},
+          {"per_document", docs},
+          {"examples", examples},
+          {"took_ms", r.took_ms}};
 }
 
 }  // namespace concord::json

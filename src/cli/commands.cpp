@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "concord/compare.hpp"
 #include "concord/enrich.hpp"
 #include "concord/index.hpp"
 #include "concord/ingest.hpp"
@@ -350,6 +351,198 @@ int run_explain_command(const GlobalOptions& global, const std::string& paragrap
     }
     std::cout << "  " << join(names, " \xE2\x80\xBA ") << style.dim(" [" + id + "]")
               << "  because: " << why("region:" + id) << "\n";
+  }
+  return kExitOk;
+}
+
+namespace {
+
+std::string render_diff(const std::vector<DiffOp>& diff, const Style& style) {
+  std::string out;
+  for (const auto& op : diff) {
+    switch (op.kind) {
+      case DiffOp::Kind::kEqual:
+        out += op.text;
+        break;
+      case DiffOp::Kind::kDelete:
+        out += style.color ? "\033[9;31m" + op.text + "\033[0m" : "[-" + op.text + "-]";
+        break;
+      case DiffOp::Kind::kInsert:
+        out += style.color ? "\033[32m" + op.text + "\033[0m" : "{+" + op.text + "+}";
+        break;
+    }
+  }
+  return out;
+}
+
+std::string ordinals(const std::vector<std::uint32_t>& list) {
+  std::string out;
+  for (const auto o : list) out += (out.empty() ? "\xC2\xB6" : "+\xC2\xB6") + std::to_string(o);
+  return out;
+}
+
+std::string percent(std::size_t part, std::size_t whole) {
+  if (whole == 0) return "-";
+  // Never round a near match up to 100%: 100% means every word.
+  const double share = 100.0 * static_cast<double>(part) / static_cast<double>(whole);
+  return part == whole ? "100%" : fmt::format("{:.1f}%", std::min(share, 99.9));
+}
+
+std::optional<IndexReader> open_if_present(const std::string& dir) {
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::path(dir) / "iamglass", ec)) return std::nullopt;
+  return IndexReader::open(IndexLocation::directory(dir));
+}
+
+}  // namespace
+
+int run_compare_command(const GlobalOptions& global, const CompareCommandOptions& options) {
+  // Files can be compared without an index; ids need one.
+  std::optional<IndexReader> reader = open_if_present(global.index_dir);
+  const ComparableDoc a = load_comparable(options.a, reader ? &*reader : nullptr, true);
+  const ComparableDoc b = load_comparable(options.b, reader ? &*reader : nullptr, true);
+  CompareOptions compare_options;
+  compare_options.min_shared_words = options.min_words;
+  const Comparison c = compare_papers(a, b, compare_options);
+  if (global.json) {
+    print_json(json::comparison(c));
+    return kExitOk;
+  }
+  const Style style = stdout_style();
+  std::size_t splits = 0, merges = 0;
+  for (const auto& p : c.pairs) {
+    splits += p.kind() == "split";
+    merges += p.kind() == "merge";
+  }
+  std::cout << style.bold(a.meta.title) << "  vs  " << style.bold(b.meta.title) << "\n";
+  if (c.identical) std::cout << "The two papers have the same wording throughout.\n";
+  std::cout << fmt::format(
+      "{} of A's wording is found unchanged in B. {} aligned pairs ({} split, {} merged); "
+      "{} paragraphs only in A, {} only in B. ({:.1f} ms)\n",
+      percent(c.a_words_found, c.a_words), c.pairs.size(), splits, merges, c.a_only.size(),
+      c.b_only.size(), c.took_ms);
+  std::cout << "\n" << style.bold("By section of A") << "\n";
+  for (const auto& s : c.sections) {
+    std::cout << fmt::format(
+        "  {:>5}  {:<60} {:>5}\n", s.number.empty() ? "-" : s.number,
+        ellipsize(s.heading.empty() ? "(before the first heading)" : s.heading, 58),
+        percent(s.words_found, s.words));
+  }
+  for (const auto& p : c.pairs) {
+    const bool changed = !(p.diff.size() == 1 && p.diff[0].kind == DiffOp::Kind::kEqual);
+    if (!changed && !options.all) continue;
+    std::cout << "\n"
+              << style.bold(ordinals(p.a) + " \xE2\x86\x94 " + ordinals(p.b))
+              << style.dim(fmt::format("  {}  similarity {:.2f}", p.kind(), p.similarity)) << "\n  "
+              << render_diff(p.diff, style) << "\n";
+  }
+  const auto print_only = [&](const char* label, const std::vector<std::uint32_t>& list,
+                              const ComparableDoc& d) {
+    if (list.empty()) return;
+    std::cout << "\n" << style.bold(label) << "\n";
+    for (const auto o : list) {
+      for (const auto& p : d.paragraphs) {
+        if (p.ordinal == o)
+          std::cout << "  \xC2\xB6" << o << "  " << ellipsize(p.text, 110) << "\n";
+      }
+    }
+  };
+  print_only("Only in A", c.a_only, a);
+  print_only("Only in B", c.b_only, b);
+  return kExitOk;
+}
+
+int run_similar_command(const GlobalOptions& global, const SimilarCommandOptions& options) {
+  IndexReader reader = IndexReader::open(IndexLocation::directory(global.index_dir));
+  ReuseFinder finder(reader);
+  SimilarRequest request;
+  request.paragraph_id = options.paragraph;
+  request.text = options.text;
+  request.limit = options.limit;
+  request.min_shared_words = options.min_words;
+  request.same_document = options.same_document;
+  for (const auto& f : options.filters) request.filters.push_back(parse_filter(f));
+  const SimilarResponse r = finder.find(request);
+  if (global.json) {
+    print_json(json::similar(r));
+    return kExitOk;
+  }
+  const Style style = stdout_style();
+  std::cout << fmt::format(
+      "{} paragraph{} share wording with the source ({} words; {} candidates checked, {:.1f} ms)\n",
+      r.results.size(), r.results.size() == 1 ? "" : "s", r.source_words, r.candidates, r.took_ms);
+  std::size_t rank = 0;
+  for (const auto& h : r.results) {
+    std::string head = h.hit.doc.title;
+    if (!h.hit.doc.date.empty()) head += " \xC2\xB7 " + h.hit.doc.date;
+    std::cout << "\n" << fmt::format("{:>3}. ", ++rank) << style.bold(ellipsize(head, 100)) << "\n";
+    if (!h.hit.section.empty())
+      std::cout << "     " << style.accent(breadcrumb(h.hit.section, 48)) << "\n";
+    std::cout << "     " << render_snippet(h.hit.snippet, style) << "\n     "
+              << style.dim(fmt::format(
+                     "{} \xC2\xB7 {} shared words ({:.0f}% of the source), longest run {} words",
+                     h.hit.id, h.shared_words, 100 * h.share, h.longest))
+              << "\n";
+  }
+  return kExitOk;
+}
+
+int run_trace_command(const GlobalOptions& global, const TraceCommandOptions& options) {
+  IndexReader reader = IndexReader::open(IndexLocation::directory(global.index_dir));
+  TraceRequest request;
+  request.phrase = join(options.words, " ");
+  request.slack = options.variation;
+  request.examples = options.examples;
+  for (const auto& f : options.filters) request.filters.push_back(parse_filter(f));
+  const TraceResponse r = trace_phrase(reader, request);
+  if (global.json) {
+    print_json(json::trace(r));
+    return kExitOk;
+  }
+  const Style style = stdout_style();
+  std::cout << style.bold("\"" + r.phrase + "\"")
+            << fmt::format(": {} paragraphs in {} papers ({:.1f} ms)\n", r.paragraphs, r.documents,
+                           r.took_ms);
+  if (r.first) {
+    std::cout << "  first:  " << r.first->doc.date << "  " << r.first->doc.title << "  "
+              << style.dim(r.first->id) << "\n";
+  }
+  if (r.latest) {
+    std::cout << "  latest: " << r.latest->doc.date << "  " << r.latest->doc.title << "  "
+              << style.dim(r.latest->id) << "\n";
+  }
+  if (!r.timeline.empty()) {
+    std::uint64_t peak = 1;
+    for (const auto& y : r.timeline) peak = std::max(peak, y.paragraphs);
+    std::cout << "\n"
+              << style.bold("Timeline") << " (paragraphs; share of that year's paragraphs)\n";
+    for (const auto& y : r.timeline) {
+      const std::size_t bar = static_cast<std::size_t>(40.0 * static_cast<double>(y.paragraphs) /
+                                                       static_cast<double>(peak));
+      std::string blocks;
+      for (std::size_t k = 0; k < bar; ++k) blocks += "\xE2\x96\x88";
+      std::cout << fmt::format("  {}  {:<40} {:>5}", y.year, blocks, y.paragraphs)
+                << style.dim(y.corpus_paragraphs
+                                 ? fmt::format("  {:.2f} per 10k",
+                                               1e4 * static_cast<double>(y.paragraphs) /
+                                                   static_cast<double>(y.corpus_paragraphs))
+                                 : "")
+                << "\n";
+    }
+  }
+  if (!r.per_document.empty()) {
+    std::cout << "\n" << style.bold("Papers") << "\n";
+    std::size_t shown = 0;
+    for (const auto& d : r.per_document) {
+      if (++shown > 15) break;
+      std::cout << fmt::format("  {:>4}  ", d.count) << ellipsize(d.label, 80)
+                << style.dim(" [" + d.value + "]") << "\n";
+    }
+  }
+  if (!r.examples.empty()) std::cout << "\n" << style.bold("Oldest occurrences") << "\n";
+  for (const auto& e : r.examples) {
+    std::cout << "  " << e.doc.date << "  " << style.dim(e.id) << "\n    "
+              << render_snippet(e.snippet, style) << "\n";
   }
   return kExitOk;
 }

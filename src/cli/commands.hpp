@@ -43,6 +43,28 @@ struct ServeCommandOptions {
   unsigned threads = 4;
 };
 
+struct CompareCommandOptions {
+  std::string a, b;
+  std::size_t min_words = 5;
+  bool all = false;  // also print unchanged pairs
+};
+
+struct SimilarCommandOptions {
+  std::string paragraph;
+  std::string text;
+  std::size_t limit = 10;
+  std::size_t min_words = 5;
+  bool same_document = false;
+  std::vector<std::string> filters;
+};
+
+struct TraceCommandOptions {
+  std::vector<std::string> words;
+  std::size_t variation = 0;
+  std::vector<std::string> filters;
+  std::size_t examples = 5;
+};
+
 // Each returns the process exit code.
 int run_index_command(const GlobalOptions& global, const IndexOptions& options);
 int run_search_command(const GlobalOptions& global, const SearchOptions& options);
@@ -52,6 +74,9 @@ int run_remove_command(const GlobalOptions& global, const std::vector<std::strin
 int run_inspect_command(const GlobalOptions& global, const std::string& file);
 int run_explain_command(const GlobalOptions& global, const std::string& paragraph_id);
 int run_taxonomy_command(const GlobalOptions& global, bool regions);
+int run_compare_command(const GlobalOptions& global, const CompareCommandOptions& options);
+int run_similar_command(const GlobalOptions& global, const SimilarCommandOptions& options);
+int run_trace_command(const GlobalOptions& global, const TraceCommandOptions& options);
 int run_serve_command(const GlobalOptions& global, const ServeCommandOptions& options);
 
 // Exit codes, one table for the whole command line.

@@ -99,6 +99,51 @@ int main(int argc, char** argv) {
   add_common(*taxonomy, global);
   taxonomy->add_flag("--regions", list_regions, "List the region hierarchy instead of topics");
 
+  CompareCommandOptions compare_opts;
+  auto* compare =
+      app.add_subcommand("compare", "Align two papers' paragraphs and diff their wording");
+  add_common(*compare, global);
+  compare->add_option("a", compare_opts.a, "Document id or file")->required();
+  compare->add_option("b", compare_opts.b, "Document id or file")->required();
+  compare
+      ->add_option("--min-words", compare_opts.min_words,
+                   "Shortest shared phrase to report (default 5)")
+      ->check(CLI::Range(2, 100));
+  compare->add_flag("--all", compare_opts.all, "Also print pairs whose wording did not change");
+
+  SimilarCommandOptions similar_opts;
+  auto* similar =
+      app.add_subcommand("similar", "Paragraphs anywhere that reuse a passage's wording");
+  add_common(*similar, global);
+  auto* source = similar->add_option_group("source", "What to look for");
+  source->add_option("--paragraph", similar_opts.paragraph,
+                     "A paragraph id, e.g. gsi-concept-paper:65");
+  source->add_option("--text", similar_opts.text, "Any text");
+  source->require_option(1);
+  similar->add_option("--limit,-n", similar_opts.limit, "Results (default 10)");
+  similar
+      ->add_option("--min-words", similar_opts.min_words,
+                   "Shortest shared phrase that counts (default 5)")
+      ->check(CLI::Range(2, 100));
+  similar->add_flag("--same-document", similar_opts.same_document,
+                    "Include the source's own paper");
+  similar->add_option("--filter,-f", similar_opts.filters, "FIELD:VALUE filter, repeatable")
+      ->allow_extra_args(false);
+
+  TraceCommandOptions trace_opts;
+  auto* trace = app.add_subcommand(
+      "trace", "Where and when a phrase occurs: per paper, per year, first and latest");
+  add_common(*trace, global);
+  trace->add_option("phrase", trace_opts.words, "The phrase")->required();
+  trace
+      ->add_option("--variation", trace_opts.variation,
+                   "Allow up to N other words between the phrase's words")
+      ->check(CLI::Range(0, 10));
+  trace->add_option("--filter,-f", trace_opts.filters, "FIELD:VALUE filter, repeatable")
+      ->allow_extra_args(false);
+  trace->add_option("--examples", trace_opts.examples,
+                    "Occurrences to show, oldest first (default 5)");
+
   ServeCommandOptions serve_opts;
   auto* serve = app.add_subcommand("serve", "Serve the HTTP API and the web page");
   serve->add_option("--index", global.index_dir, "Index directory (default indexes/default)")
@@ -128,6 +173,9 @@ int main(int argc, char** argv) {
     if (explain->parsed()) return run_explain_command(global, paragraph_id);
     if (taxonomy->parsed()) return run_taxonomy_command(global, list_regions);
     if (serve->parsed()) return run_serve_command(global, serve_opts);
+    if (compare->parsed()) return run_compare_command(global, compare_opts);
+    if (similar->parsed()) return run_similar_command(global, similar_opts);
+    if (trace->parsed()) return run_trace_command(global, trace_opts);
   } catch (const concord::QuerySyntaxError& e) {
     std::cerr << "concord: invalid query: " << e.what() << "\n";
     return kExitUsage;

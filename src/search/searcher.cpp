@@ -108,7 +108,7 @@ void check_window(const SearchRequest& request, const SearchLimits& limits) {
   }
 }
 
-void apply_sort(Xapian::Enquire& enquire, SortOrder sort) {
+void apply_sort(Xapian::Enquire& enquire, SortOrder sort, Xapian::MultiValueKeyMaker& by_date) {
   switch (sort) {
     case SortOrder::kRelevance:
       // Ties broken by paper and paragraph order, so results do not depend on how the
@@ -116,10 +116,11 @@ void apply_sort(Xapian::Enquire& enquire, SortOrder sort) {
       enquire.set_sort_by_relevance_then_value(schema::kSlotOrder, false);
       break;
     case SortOrder::kDateNewest:
-      enquire.set_sort_by_value_then_relevance(schema::kSlotDate, true);
-      break;
     case SortOrder::kDateOldest:
-      enquire.set_sort_by_value_then_relevance(schema::kSlotDate, false);
+      // Same-day paragraphs in paper and paragraph order, whatever the index's history.
+      by_date.add_value(schema::kSlotDate, sort == SortOrder::kDateNewest);
+      by_date.add_value(schema::kSlotOrder, false);
+      enquire.set_sort_by_key(&by_date, false);
       break;
     case SortOrder::kDocumentOrder:
       enquire.set_sort_by_value(schema::kSlotOrder, false);
@@ -189,7 +190,8 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request) {
       Xapian::Enquire enquire(d);
       enquire.set_query(restrict(text, {}));
       enquire.set_weighting_scheme(Xapian::BM25Weight(1.2, 0, 1, 0.75, 0.5));
-      apply_sort(enquire, request.sort);
+      Xapian::MultiValueKeyMaker by_date;
+      apply_sort(enquire, request.sort, by_date);
       if (request.per_doc > 0) enquire.set_collapse_key(schema::kSlotDoc, request.per_doc);
       search::FacetCounter facets(d, request.facets, filter_set,
                                   search::FacetCounter::Context{*taxonomy, *gazetteer, [&] {

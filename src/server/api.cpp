@@ -5,6 +5,7 @@
 #include <charconv>
 #include <mutex>
 
+#include "concord/compare.hpp"
 #include "concord/error.hpp"
 #include "concord/json.hpp"
 #include "concord/text.hpp"
@@ -212,6 +213,9 @@ struct Api::Impl {
   Response search(const Request& req, Session& s);
   Response export_results(const Request& req, Session& s);
   Response document(const std::string& id, Session& s);
+  Response compare(const Request& req, Session& s);
+  Response similar(const Request& req, Session& s);
+  Response trace(const Request& req, Session& s);
   Response document_paragraphs(const std::string& id, const Request& req, Session& s);
   Response paragraph(const std::string& id, const Request& req, Session& s);
 
@@ -259,6 +263,9 @@ Response Api::Impl::route(const Request& req, Session& s) {
   const std::string& p = req.path;
   if (p == "/api/search") return search(req, s);
   if (p == "/api/export") return export_results(req, s);
+  if (p == "/api/compare") return compare(req, s);
+  if (p == "/api/similar") return similar(req, s);
+  if (p == "/api/trace") return trace(req, s);
   if (p == "/api/health") {
     return json_response(200, {{"status", "ok"},
                                {"documents", s.reader.document_count()},
@@ -349,6 +356,51 @@ Response Api::Impl::document(const std::string& id, Session& s) {
   const auto doc = s.reader.document(id);
   if (!doc) return error_response(404, "not_found", "no document with id '" + id + "'");
   return json_response(200, concord::json::document(*doc, true));
+}
+
+Response Api::Impl::compare(const Request& req, Session& s) {
+  const std::string a = req.param("a"), b = req.param("b");
+  if (a.empty() || b.empty())
+    throw Error(ErrorCode::kInvalidArgument, "compare needs two document ids: a and b");
+  for (const auto& id : {a, b}) {
+    if (!valid_id(id)) throw Error(ErrorCode::kNotFound, "no document with this id");
+  }
+  CompareOptions o;
+  o.min_shared_words = parse_count(req, "min_words", 5, 100);
+  if (o.min_shared_words < 2)
+    throw Error(ErrorCode::kInvalidArgument, "min_words must be at least 2");
+  // Ids only: the API never reads files named by a request.
+  const ComparableDoc left = load_comparable(a, &s.reader, false);
+  const ComparableDoc right = load_comparable(b, &s.reader, false);
+  return json_response(200, concord::json::comparison(compare_papers(left, right, o)));
+}
+
+Response Api::Impl::similar(const Request& req, Session& s) {
+  SimilarRequest r;
+  r.paragraph_id = req.param("paragraph");
+  r.text = req.param("text");
+  if (r.paragraph_id.empty() == r.text.empty()) {
+    throw Error(ErrorCode::kInvalidArgument, "similar needs either paragraph (an id) or text");
+  }
+  if (!r.paragraph_id.empty() && !valid_id(r.paragraph_id))
+    throw Error(ErrorCode::kNotFound, "no paragraph with this id");
+  r.limit = parse_count(req, "limit", 10, options.limits.max_limit);
+  r.min_shared_words = parse_count(req, "min_words", 5, 100);
+  r.same_document = req.param("same_document", "false") == "true";
+  for (const auto& f : req.params("filter")) r.filters.push_back(parse_filter(f));
+  ReuseFinder finder(s.reader);
+  return json_response(200, concord::json::similar(finder.find(r)));
+}
+
+Response Api::Impl::trace(const Request& req, Session& s) {
+  TraceRequest r;
+  r.phrase = req.param("phrase");
+  if (r.phrase.size() > options.limits.max_query_bytes)
+    throw Error(ErrorCode::kLimitExceeded, "the phrase is too long");
+  r.slack = parse_count(req, "variation", 0, 10);
+  r.examples = parse_count(req, "examples", 10, 200);
+  for (const auto& f : req.params("filter")) r.filters.push_back(parse_filter(f));
+  return json_response(200, concord::json::trace(trace_phrase(s.reader, r)));
 }
 
 Response Api::Impl::document_paragraphs(const std::string& id, const Request& req, Session& s) {

@@ -192,3 +192,59 @@ TEST_CASE("a malformed taxonomy or gazetteer is an error with file and line, exi
   CHECK_THAT(r.err, Catch::Contains("bad.txt:2: expected 5 fields"));
   CHECK_FALSE(std::filesystem::exists(dir / "index" / "iamglass"));
 }
+
+TEST_CASE("compare, similar and trace from the command line", "[cli][compare]") {
+  concord::test::TempDir dir;
+  std::string edited = concord::test::read_file(concord::test::seed_paper());
+  const std::string from =
+      "We support the political settlement of hot issues such as the Ukraine crisis";
+  edited.replace(
+      edited.find(from), from.size(),
+      "We firmly support the political settlement of hotspot issues such as the Ukraine crisis");
+  concord::test::write_file(dir / "edited.txt", edited);
+  // Two files, no index needed.
+  auto r = ct::concord({"compare", "--index", (dir / "none").string(), "--json",
+                        concord::test::seed_paper().string(), (dir / "edited.txt").string()});
+  REQUIRE(r.exit_code == 0);
+  const json c = json::parse(r.out);
+  CHECK(c["identical"] == false);
+  CHECK(c["a_only"].empty());
+  bool found = false;
+  for (const auto& pair : c["pairs"]) {
+    if (pair["a"][0] != 64) continue;
+    found = true;
+    std::string deleted, inserted;
+    for (const auto& op : pair["diff"]) {
+      if (op["op"] == "delete") deleted += op["text"].get<std::string>();
+      if (op["op"] == "insert") inserted += op["text"].get<std::string>();
+    }
+    CHECK(deleted == "hot ");
+    CHECK(inserted == "firmly hotspot ");
+  }
+  CHECK(found);
+  r = ct::concord({"compare", concord::test::seed_paper().string(), (dir / "edited.txt").string(),
+                   "--index", (dir / "none").string()});
+  CHECK_THAT(r.out, Catch::Contains("of A's wording is found unchanged in B") &&
+                        Catch::Contains("{+firmly +}") && Catch::Contains("[-hot -]{+hotspot +}"));
+  r = ct::concord({"compare", "--index", indexed().index, "gsi-concept-paper", "nonexistent"});
+  CHECK(r.exit_code == 4);
+  CHECK_THAT(r.err, Catch::Contains(
+                        "'nonexistent' is neither a document id in the index nor a readable file"));
+
+  r = ct::concord({"trace", "--index", indexed().index, "--json", "indivisible", "security"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(json::parse(r.out)["paragraphs"].get<int>() >= 1);
+  r = ct::concord({"trace", "--index", indexed().index, "outer space"});
+  CHECK_THAT(r.out, Catch::Contains("\"outer space\": 4 paragraphs in 1 papers") &&
+                        Catch::Contains("2023"));
+
+  r = ct::concord(
+      {"similar", "--index", indexed().index, "--json", "--text",
+       "all countries should uphold the ASEAN way of reaching a consensus through consultation"});
+  REQUIRE(r.exit_code == 0);
+  const json s = json::parse(r.out);
+  REQUIRE(s["results"].size() >= 1);
+  CHECK(s["results"][0]["id"] == "gsi-concept-paper:65");
+  r = ct::concord({"similar", "--index", indexed().index});
+  CHECK(r.exit_code == 2);
+}

@@ -196,3 +196,38 @@ TEST_CASE("concurrent requests each get a correct answer", "[api][concurrency]")
   for (auto& t : threads) t.join();
   CHECK(wrong == 0);
 }
+
+TEST_CASE("compare, similar and trace over the API", "[api][compare]") {
+  const auto same =
+      fixture().get("/api/compare", {{"a", "gsi-concept-paper"}, {"b", "gsi-concept-paper"}});
+  REQUIRE(same.status == 200);
+  const json c = json::parse(same.body);
+  CHECK(c["identical"] == true);
+  CHECK(c["summary"]["share"] == 1.0);
+  CHECK(c["pairs"].size() == 114);
+  CHECK(c["pairs"][0]["diff"][0]["op"] == "equal");
+  CHECK(fixture().get("/api/compare", {{"a", "gsi-concept-paper"}}).status == 400);
+  CHECK(fixture().get("/api/compare", {{"a", "gsi-concept-paper"}, {"b", "nope"}}).status == 404);
+  // The API compares indexed papers only: a path is never read.
+  const auto path = fixture().get("/api/compare",
+                                  {{"a", test::seed_paper().string()}, {"b", "gsi-concept-paper"}});
+  CHECK(path.status == 404);
+
+  const json similar = json::parse(
+      fixture()
+          .get("/api/similar", {{"paragraph", "gsi-concept-paper:65"}, {"same_document", "true"}})
+          .body);
+  CHECK(similar["source"]["id"] == "gsi-concept-paper:65");
+  CHECK(similar["results"].is_array());
+  CHECK(fixture().get("/api/similar", {}).status == 400);
+  CHECK(fixture().get("/api/similar", {{"paragraph", "gsi-concept-paper:999"}}).status == 404);
+
+  const json trace = json::parse(fixture().get("/api/trace", {{"phrase", "outer space"}}).body);
+  CHECK(trace["paragraphs"] == 4);
+  CHECK(trace["documents"] == 1);
+  CHECK(trace["timeline"].size() == 1);
+  CHECK(trace["timeline"][0]["year"] == 2023);
+  CHECK(trace["first"]["doc"]["id"] == "gsi-concept-paper");
+  CHECK(fixture().get("/api/trace", {{"phrase", "outer space"}, {"variation", "99"}}).status ==
+        400);
+}

@@ -472,3 +472,289 @@ uiTest('8. the keyboard reaches the search box, facets, the region tree and chip
   assert.equal(await page.locator('#chips .chip').count(), 0, 'Enter removes the filter');
   await shot(page, '08c-keyboard-chip-removed');
 });
+
+// ---------------------------------------------------------------------------------------------
+// The tools: compare two papers, similar wording, trace a phrase (fixture papers from run.sh).
+
+const percent = (share) => new Intl.NumberFormat('en', { style: 'percent', maximumFractionDigits: 1 }).format(share);
+const perTenK = (n) => new Intl.NumberFormat('en', { maximumFractionDigits: 1 }).format(n);
+
+// Elements that markup in a paper would have created if it had been parsed.
+async function injectedMarkup(page) {
+  await page.waitForTimeout(300); // an injected image would have failed to load by now
+  return page.evaluate(() => ({
+    scripts: [...document.querySelectorAll('script')].map((s) => s.getAttribute('src')),
+    images: document.querySelectorAll('img').length,
+    tags: document.querySelectorAll('body b, body i, body u').length,
+    svgs: document.querySelectorAll('svg:not(.trace-chart)').length,
+    handlers: document.querySelectorAll('[onerror], [onload]').length,
+  }));
+}
+const INERT = { scripts: ['/app.js'], images: 0, tags: 0, svgs: 0, handlers: 0 };
+
+// Waits until a tool view has rendered what it fetched.
+async function afterTool(page, view, action, apiPath) {
+  const response = page.waitForResponse((r) => r.url().includes(apiPath));
+  await action();
+  const r = await response;
+  assert.equal(r.status(), 200, `${apiPath} answered ${r.status()}`);
+  await page.waitForFunction((id) => {
+    const main = document.getElementById(`${id}-main`);
+    return !document.getElementById(`${id}-view`).hidden && !main.hasAttribute('aria-busy');
+  }, view);
+}
+
+const cssColor = (text) => text.match(/\d+/g).slice(0, 3).map(Number);
+
+uiTest('9. comparing two editions of a paper shows the word diff, a split and a new paragraph', async ({ page }) => {
+  const { body } = await api('/api/compare?a=harbour-strategy-2019&b=harbour-strategy-2021');
+  assert.equal(body.summary.b_only, 1);
+
+  // From a search result into the 2019 edition, then "Compare with…".
+  await gotoSearch(page, '?q=%22container+terminal%22');
+  await page.locator('#results .hit-title', { hasText: 'Harbour Security Strategy (2019 edition)' }).click();
+  await page.waitForSelector('#doc-view:not([hidden]) .para-current');
+  await page.locator('#doc-compare').click();
+  await page.waitForSelector('#compare-view:not([hidden])');
+  await page.waitForFunction(() => document.activeElement?.id === 'compare-b');
+  assert.equal(await page.inputValue('#compare-a'), 'harbour-strategy-2019', 'paper A is the open paper');
+  assert.equal(new URL(page.url()).searchParams.get('a'), 'harbour-strategy-2019');
+  await page.selectOption('#compare-b', 'harbour-strategy-2021');
+  await shot(page, '09a-compare-picker');
+  await afterTool(page, 'compare', () => page.locator('#compare-form button[type="submit"]').click(), '/api/compare?');
+  const url = new URL(page.url());
+  assert.deepEqual([url.searchParams.get('view'), url.searchParams.get('a'), url.searchParams.get('b')],
+    ['compare', 'harbour-strategy-2019', 'harbour-strategy-2021']);
+
+  const check = async () => {
+    // The summary: the share of A's wording found in B and the counts.
+    assert.equal(await page.locator('.cmp-share-value').textContent(), percent(body.summary.share));
+    assert.equal(percent(body.summary.share), '97.6%');
+    const counts = await page.locator('.cmp-counts li').allTextContents();
+    assert.equal(counts[0], '5 aligned pairs (1 split)');
+    assert.equal(counts[1], '0 paragraphs only in A');
+    assert.equal(counts[2], '1 paragraph only in B');
+    const sections = await page.locator('.cmp-sections tbody tr').evaluateAll((rows) => rows.map((r) => [
+      r.querySelector('th').textContent, r.querySelector('.share-text').textContent]));
+    assert.deepEqual(sections, body.sections.map((s) => [s.heading, percent(s.share)]));
+
+    // The changed pair: deleted words struck through in red on A's side, inserted ones green on B's.
+    const changed = page.locator('.cmp-row[data-a="2"]');
+    assert.equal(await changed.locator('.cmp-badge').first().textContent(), 'Changed');
+    assert.deepEqual(await changed.locator('.cmp-side-a del').allTextContents(), ['twice', 'three months']);
+    assert.deepEqual(await changed.locator('.cmp-side-b ins').allTextContents(), ['four times', 'six weeks']);
+    assert.equal(await changed.locator('.cmp-side-a ins, .cmp-side-b del').count(), 0, 'each side marks only its own changes');
+    assert.equal(await changed.locator('.cmp-side-b .cmp-text').textContent(),
+      'The ports authority will inspect every container terminal four times a year and publish the findings within six weeks of each inspection.');
+    const del = await changed.locator('del').first().evaluate((n) => ({ line: getComputedStyle(n).textDecorationLine, color: getComputedStyle(n).color }));
+    const ins = await changed.locator('ins').first().evaluate((n) => ({ line: getComputedStyle(n).textDecorationLine, bg: getComputedStyle(n).backgroundColor }));
+    const [dr, dg, db] = cssColor(del.color);
+    const [ir, ig, ib] = cssColor(ins.bg);
+    assert.ok(del.line.includes('line-through') && dr > 2 * dg && dr > 2 * db, `deleted words struck through in red: ${JSON.stringify(del)}`);
+    assert.ok(!ins.line.includes('line-through') && ig > ir && ig > ib, `inserted words on green: ${JSON.stringify(ins)}`);
+
+    // The split: A's paragraph 3 became B's paragraphs 3 and 4.
+    const split = page.locator('.cmp-row.cmp-split');
+    assert.equal(await split.count(), 1);
+    assert.equal(await split.locator('.cmp-badge-split').textContent(), 'Split · 1 → 2');
+    assert.deepEqual(await split.locator('.cmp-side-a .para-link').allTextContents(), ['¶ 3']);
+    assert.deepEqual(await split.locator('.cmp-side-b .para-link').allTextContents(), ['¶ 3', '¶ 4']);
+
+    // The new paragraph, only in B, in its place: after the row holding B's paragraph 5.
+    const rows = await page.locator('.cmp-rows > li').evaluateAll((items) => items.map((li) => ({
+      b: li.dataset.b, only: li.classList.contains('cmp-b-only'),
+    })));
+    const at = rows.findIndex((r) => r.only);
+    assert.ok(at > 0 && rows[at - 1].b === '5', `the paragraph only in B follows B's paragraph 5: ${JSON.stringify(rows)}`);
+    const only = page.locator('.cmp-row.cmp-b-only');
+    assert.equal(await only.locator('.cmp-badge').textContent(), 'Only in B');
+    assert.match(await only.locator('.cmp-side-b').textContent(), /A new cyber incident desk answers reports/);
+    assert.equal(await only.locator('.cmp-side-a').textContent(), 'Not in A');
+  };
+  await check();
+  await shot(page, '09b-compare-side-by-side');
+
+  // The keyboard moves between changes.
+  await page.locator('.cmp-share-value').click();
+  await page.keyboard.press('n');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.a), '2', '"n" goes to the first change');
+  await page.keyboard.press('n');
+  assert.ok(await page.evaluate(() => document.activeElement.classList.contains('cmp-split')), '"n" again goes to the split');
+  await shot(page, '09c-compare-keyboard-next-change');
+
+  // The URL alone restores the view.
+  await afterTool(page, 'compare', () => page.reload(), '/api/compare?');
+  assert.equal(await page.inputValue('#compare-b'), 'harbour-strategy-2021');
+  await check();
+  await shot(page, '09d-compare-reloaded');
+});
+
+uiTest('10. "Similar wording" on a result lists the paragraph that quotes it, marked, and opens it', async ({ page }) => {
+  const source = 'coastal-charter-2017:2';
+  const { body } = await api(`/api/similar?paragraph=${source}`);
+  const quote = body.results.find((r) => r.id === 'port-review-2022:1');
+  assert.ok(quote, 'the review quotes the charter');
+
+  await gotoSearch(page, '?q=lighthouse');
+  const hit = page.locator('#results .hit', { has: page.locator('.hit-title', { hasText: 'Coastal Charter' }) });
+  await afterTool(page, 'similar', () => hit.locator('.similar-link').click(), '/api/similar?');
+  const url = new URL(page.url());
+  assert.equal(url.searchParams.get('view'), 'similar');
+  assert.equal(url.searchParams.get('p'), source);
+
+  assert.equal(await page.locator('#similar-source .hit-title').textContent(), 'Coastal Charter');
+  const sourceText = await page.locator('#similar-source .source-text').textContent();
+  assert.equal(sourceText, 'Every lighthouse keeper shall log each passing vessel, report any unlit buoy within one hour, and keep the lamp burning from dusk until the fishing fleet has returned to harbour.');
+  assert.equal(await page.locator('#similar-summary .summary-total').textContent(),
+    `${body.results.length} ${body.results.length === 1 ? 'paragraph shares' : 'paragraphs share'} its wording`);
+  const result = page.locator('#similar-results .hit[data-id="port-review-2022:1"]');
+  assert.equal(await result.locator('.hit-title').textContent(), 'Review of the Coastal Ports');
+  const marks = await result.locator('.snippet mark').allTextContents();
+  assert.ok(marks.length >= 1, 'the shared span is marked');
+  for (const m of marks) assert.ok(sourceText.toLowerCase().includes(m.toLowerCase()), `marked text is the source's wording: ${m}`);
+  assert.ok(marks.join(' ').includes('lighthouse keeper shall log each passing vessel'), `marks: ${marks}`);
+  assert.ok(!marks.join(' ').includes('review found'), 'the review\'s own words are not marked');
+  const stats = await result.locator('.sim-stats').textContent();
+  assert.ok(stats.includes(`${quote.shared_words} shared words`), stats);
+  assert.ok(stats.includes(`longest run ${quote.longest} words`), stats);
+  await shot(page, '10a-similar-wording');
+
+  // Open the quoting paragraph in its paper; "Back" returns to the list.
+  await result.locator('.hit-title').click();
+  await page.waitForSelector('#doc-view:not([hidden]) .para-current');
+  assert.equal(await page.locator('#doc-title').textContent(), 'Review of the Coastal Ports');
+  assert.equal(await page.locator('.para-current').getAttribute('id'), 'p-1');
+  assert.deepEqual([new URL(page.url()).searchParams.get('doc'), new URL(page.url()).searchParams.get('para')], ['port-review-2022', '1']);
+  const action = page.locator('.para-current .para-similar');
+  assert.equal(await action.textContent(), 'Similar wording', 'the reader\'s paragraphs have the action too');
+  assert.ok(await action.isVisible());
+  assert.equal(new URL(await action.getAttribute('href'), BASE).searchParams.get('p'), 'port-review-2022:1');
+  await shot(page, '10b-similar-opened-in-paper');
+  assert.equal(await page.locator('#back-to-results').textContent(), '‹ Back to similar wording');
+  await page.locator('#back-to-results').click();
+  await page.waitForSelector('#similar-view:not([hidden]) #similar-results .hit');
+  assert.equal(new URL(page.url()).searchParams.get('p'), source);
+
+  await page.locator('#similar-back').click();
+  await page.waitForSelector('#search-view:not([hidden]) #results .hit');
+  assert.equal(new URL(page.url()).searchParams.get('q'), 'lighthouse');
+});
+
+uiTest('11. tracing a phrase shows totals, first and latest use, a bar per year and the table', async ({ page }) => {
+  const phrase = 'coastal resilience compact';
+  const { body } = await api(`/api/trace?phrase=${encodeURIComponent(phrase)}&variation=0&examples=10`);
+  assert.deepEqual(body.timeline.map((t) => t.year), [2017, 2018, 2019, 2020, 2021, 2022]);
+
+  await gotoSearch(page, '');
+  await page.locator('#mode-trace').click();
+  await page.waitForFunction(() => document.activeElement?.id === 'trace-phrase');
+  assert.equal(await page.getAttribute('#mode-trace', 'aria-current'), 'page');
+  await page.fill('#trace-phrase', phrase);
+  await afterTool(page, 'trace', () => page.press('#trace-phrase', 'Enter'), '/api/trace?');
+  const url = new URL(page.url());
+  assert.deepEqual([url.searchParams.get('view'), url.searchParams.get('phrase')], ['trace', phrase]);
+
+  assert.equal(await page.locator('.trace-total').textContent(), `${body.paragraphs} paragraphs in ${body.documents} papers`);
+  assert.equal(await page.locator('.trace-total').textContent(), '5 paragraphs in 4 papers');
+  const first = page.locator('.trace-card-first');
+  const latest = page.locator('.trace-card-latest');
+  assert.equal(await first.locator('.trace-card-title').textContent(), 'Coastal Charter');
+  assert.equal(await first.locator('time').getAttribute('datetime'), '2017-04-10');
+  assert.equal(await latest.locator('.trace-card-title').textContent(), 'Review of the Coastal Ports');
+  assert.equal(await latest.locator('time').getAttribute('datetime'), '2022-09-30');
+  assert.equal(await first.locator('mark').first().textContent(), phrase);
+
+  // One bar per year of the timeline, zero years included, each with its numbers in a <title>.
+  const bars = page.locator('svg.trace-chart .trace-bar');
+  assert.equal(await bars.count(), body.timeline.length);
+  assert.equal(await page.locator('svg.trace-chart .trace-bar.is-zero').count(), 2, '2018 and 2020 have no uses');
+  const titles = await page.locator('svg.trace-chart .trace-year > title').allTextContents();
+  assert.equal(titles.length, body.timeline.length);
+  assert.ok(titles[0].startsWith('2017: 2 paragraphs in 1 paper;'), titles[0]);
+  assert.ok(titles[1].startsWith('2018: 0 paragraphs in 0 papers;'), titles[1]);
+  const heights = await bars.evaluateAll((nodes) => nodes.map((n) => Number(n.getAttribute('height'))));
+  assert.ok(heights[0] > heights[2] && heights[2] > heights[1], `bar heights follow the counts: ${heights}`);
+
+  // The table alternative carries both counts and rates.
+  await page.locator('.trace-table-box summary').click();
+  const table = await page.locator('.trace-table tbody tr').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => c.textContent)));
+  assert.deepEqual(table, body.timeline.map((t) => [String(t.year), String(t.paragraphs), String(t.documents),
+    String(t.corpus_paragraphs), t.corpus_paragraphs ? perTenK(t.per_10k) : '—']));
+  assert.deepEqual(table[0], ['2017', '2', '1', '3', '6,666.7']);
+
+  // Papers ranked by uses, and the oldest examples.
+  const ranked = await page.locator('#trace-papers .rank-item').evaluateAll((items) => items.map((li) => [
+    li.querySelector('.rank-name').textContent, li.querySelector('.rank-count').textContent]));
+  assert.deepEqual(ranked, body.per_document.map((d) => [d.label, String(d.count)]));
+  assert.deepEqual(await page.locator('.trace-examples .hit').evaluateAll((nodes) => nodes.map((n) => n.dataset.id)),
+    body.examples.map((e) => e.id));
+  await shot(page, '11a-trace-timeline');
+
+  // Keyboard: the chart is one tab stop; the arrow keys read the years.
+  await page.locator('svg.trace-chart .trace-year[tabindex="0"]').focus();
+  await page.keyboard.press('ArrowRight');
+  assert.ok((await page.locator('.trace-readout').textContent()).startsWith('2018: 0 paragraphs'));
+  await page.keyboard.press('End');
+  assert.ok((await page.locator('.trace-readout').textContent()).startsWith('2022: 1 paragraph in 1 paper'));
+  await shot(page, '11b-trace-keyboard-year');
+
+  // The rate scale is part of the URL.
+  await page.locator('.trace-scale input[value="rate"]').check();
+  assert.equal(new URL(page.url()).searchParams.get('scale'), 'rate');
+  assert.equal(await page.locator('svg.trace-chart .trace-value').first().textContent(), perTenK(body.timeline[0].per_10k));
+  await shot(page, '11c-trace-rate');
+  await afterTool(page, 'trace', () => page.reload(), '/api/trace?');
+  assert.ok(await page.locator('.trace-scale input[value="rate"]').isChecked());
+  assert.equal(await page.locator('svg.trace-chart .trace-bar').count(), body.timeline.length);
+
+  // A year's bar opens the search for the phrase in that year.
+  await afterSearch(page, () => page.locator('svg.trace-chart a.trace-year').nth(1).click());
+  assert.deepEqual(new URL(page.url()).searchParams.getAll('filter'), ['year:2019']);
+  assert.equal(await summaryTotal(page), '1 paragraph');
+  assert.equal(await page.locator('#results .hit').first().getAttribute('data-id'), 'harbour-strategy-2019:5');
+});
+
+uiTest('12. markup in papers stays text in compare, similar wording and trace', async ({ page }) => {
+  const hostile = 'Hostile <img src=x onerror=alert(3)> & "Paper" <script>alert(4)</script>';
+  const echo = 'Echo <svg onload=alert(6)> & "Hostile" <b>Paper</b>';
+
+  // Compare the hostile paper with its echo (by URL).
+  await afterTool(page, 'compare', () => page.goto(`${BASE}/?view=compare&a=hostile-paper&b=hostile-echo`), '/api/compare?');
+  assert.deepEqual(await page.locator('.cmp-paper-title').allTextContents(), [hostile, echo]);
+  assert.match(await page.locator('.cmp-paper-b .hit-meta').textContent(), /Office of <i>Echoes<\/i>/);
+  assert.ok((await page.locator('#compare-a option:checked').textContent()).startsWith(hostile));
+  assert.ok((await page.title()).startsWith(hostile));
+  assert.deepEqual(await page.locator('.cmp-rows del').allTextContents(), ['xylophonist']);
+  const pair = page.locator('.cmp-row[data-a="1"]');
+  assert.equal(await pair.locator('.cmp-side-b .cmp-text').textContent(),
+    'The plan says <script>alert(1)</script> must stay text, and nuclear weapons tests must stop <img src=y onerror=alert(5)> today.');
+  assert.deepEqual(await pair.locator('.cmp-side-b ins').allTextContents(), ['img src=y onerror=alert(5)> today']);
+  assert.match(await page.locator('.cmp-rows').textContent(), /The echo annex adds <b>bold<\/b> & "quoted" words of its own\./);
+  assert.match(await page.locator('.cmp-sections').textContent(), /1\. Markup <b>heading<\/b> & "quotes"/);
+  assert.deepEqual(await injectedMarkup(page), INERT);
+  await shot(page, '12a-hostile-compare');
+
+  // Similar wording of the hostile paragraph finds the echo.
+  await gotoSearch(page, '?q=xylophonist+plan');
+  await afterTool(page, 'similar', () => page.locator('#results .hit').first().locator('.similar-link').click(), '/api/similar?');
+  assert.equal(await page.locator('#similar-source .hit-title').textContent(), hostile);
+  assert.match(await page.locator('#similar-source .source-text').textContent(), /says <script>alert\(1\)<\/script> must stay/);
+  const result = page.locator('#similar-results .hit[data-id="hostile-echo:1"]');
+  assert.equal(await result.locator('.hit-title').textContent(), echo);
+  assert.deepEqual(await result.locator('.snippet mark').allTextContents(),
+    ['plan says <script>alert(1)</script> must stay text, and nuclear weapons tests must stop']);
+  assert.match(await result.locator('.snippet').textContent(), /<img src=y onerror=alert\(5\)> today/);
+  assert.deepEqual(await injectedMarkup(page), INERT);
+  await shot(page, '12b-hostile-similar');
+
+  // Trace a phrase both papers use.
+  await afterTool(page, 'trace', () => page.goto(`${BASE}/?view=trace&phrase=${encodeURIComponent('nuclear weapons tests must stop')}`), '/api/trace?');
+  assert.equal(await page.locator('.trace-total').textContent(), '2 paragraphs in 2 papers');
+  assert.deepEqual(await page.locator('#trace-papers .rank-name').allTextContents(), [echo, hostile]);
+  assert.equal(await page.locator('.trace-card-first .trace-card-title').textContent(), echo);
+  assert.equal(await page.locator('.trace-card-latest .trace-card-title').textContent(), hostile);
+  assert.match(await page.locator('.trace-examples').textContent(), /stop <img src=y onerror=alert\(5\)> today/);
+  assert.equal(await page.locator('svg.trace-chart .trace-bar').count(), 3);
+  assert.deepEqual(await injectedMarkup(page), INERT);
+  await shot(page, '12c-hostile-trace');
+});

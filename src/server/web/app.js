@@ -1,10 +1,14 @@
-// Concord web page: search, facets, and a document reader over the JSON API.
+// Concord web page: search, facets, a document reader, and three tools (compare two papers,
+// similar wording, trace a phrase) over the JSON API.
 //
 // Rules this file keeps (the server's Content-Security-Policy and the tests rely on them):
 // - The only string ever inserted as HTML is a search hit's `snippet`, which the server builds
-//   from escaped text plus <mark>. Everything else goes in with textContent (see el()).
-// - The whole view lives in the URL (q, filter..., page, sort, count, doc, para); every change
-//   goes through navigate() and history.pushState, and popstate re-renders from the URL.
+//   from escaped text plus <mark>. Everything else goes in with textContent (see el() and
+//   svg()); sizes go through attributes or the CSSOM, never a style attribute.
+// - The whole view lives in the URL (q, filter..., page, sort, count, doc, para for search and
+//   the reader; view=compare&a&b, view=similar&p, view=trace&phrase&variation&scale for the
+//   tools); every change goes through navigate() and history.pushState, and popstate
+//   re-renders from the URL.
 'use strict';
 
 (() => {
@@ -14,6 +18,11 @@
   const CRUMB_MAX = 48; // characters of one heading shown in a breadcrumb
   const SORTS = ['relevance', 'newest', 'oldest', 'document'];
   const COUNTS = ['paragraphs', 'documents'];
+  const VIEWS = ['compare', 'similar', 'trace']; // the tools; no view is search or the reader
+  const SCALES = ['count', 'rate']; // what the trace timeline's bars show
+  const MAX_VARIATION = 10; // the API's bound on a trace's variation
+  const SIMILAR_LIMIT = 20; // paragraphs listed by "Similar wording"
+  const TRACE_EXAMPLES = 10; // oldest examples listed by a trace
   const FACETS = [
     { field: 'topic', title: 'Topic' },
     { field: 'region', title: 'Region', tree: true },
@@ -55,9 +64,40 @@
     return node;
   }
 
+  const SVG_NS = 'http://www.w3.org/2000/svg';
+
+  // el() for SVG (the trace chart): attributes and text only.
+  function svg(tag, attrs, ...children) {
+    const node = document.createElementNS(SVG_NS, tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === undefined || value === null || value === false) continue;
+      node.setAttribute(key, String(value));
+    }
+    for (const child of children.flat()) {
+      if (child === undefined || child === null || child === false) continue;
+      node.append(typeof child === 'string' || typeof child === 'number' ? String(child) : child);
+    }
+    return node;
+  }
+
   const numberFormat = new Intl.NumberFormat('en');
   const fmt = (n) => numberFormat.format(n);
   const plural = (n, one, many) => `${fmt(n)} ${n === 1 ? one : many}`;
+  const percentFormat = new Intl.NumberFormat('en', { style: 'percent', maximumFractionDigits: 1 });
+  const rateFormat = new Intl.NumberFormat('en', { maximumFractionDigits: 1 });
+
+  // A share (0..1) as a percentage; "100%" only when it is whole.
+  function pct(share) {
+    const value = Math.max(0, Math.min(1, share || 0));
+    const text = percentFormat.format(value);
+    return value < 1 && text === '100%' ? '99.9%' : text;
+  }
+
+  // A rate per 10,000 paragraphs.
+  const rate = (n) => (n > 0 && n < 0.05 ? '< 0.1' : rateFormat.format(n || 0));
+
+  // How long the server took, as the summaries show it.
+  const tookText = (ms) => `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
 
   // Shortens at a word boundary, adding an ellipsis.
   function shorten(text, max) {
@@ -141,6 +181,9 @@
     const sort = params.get('sort');
     const count = params.get('count');
     const para = parseInt(params.get('para') || '', 10);
+    const view = params.get('view');
+    const variation = parseInt(params.get('variation') || '0', 10);
+    const scale = params.get('scale');
     return {
       q: params.get('q') || '',
       filters: params.getAll('filter').filter((f) => parseFilter(f) !== null),
@@ -149,11 +192,40 @@
       count: COUNTS.includes(count) ? count : 'paragraphs',
       doc: params.get('doc') || '',
       para: Number.isFinite(para) && para > 0 ? para : 0,
+      view: VIEWS.includes(view) ? view : '',
+      a: params.get('a') || '', // compare: paper ids
+      b: params.get('b') || '',
+      p: params.get('p') || '', // similar: a paragraph id
+      phrase: params.get('phrase') || '', // trace
+      variation: Number.isFinite(variation) ? Math.max(0, Math.min(MAX_VARIATION, variation)) : 0,
+      scale: SCALES.includes(scale) ? scale : 'count',
     };
   }
 
+  // A tool's state: only its own fields, so its URL carries nothing else.
+  function viewState(view, fields) {
+    return { ...readState(''), view, ...fields };
+  }
+
+  // Which view a state shows: a tool, the reader or the search results.
+  const viewOf = (state) => state.view || (state.doc ? 'doc' : 'search');
+
   function stateParams(state) {
     const params = new URLSearchParams();
+    if (state.view) {
+      params.set('view', state.view);
+      if (state.view === 'compare') {
+        if (state.a) params.set('a', state.a);
+        if (state.b) params.set('b', state.b);
+      } else if (state.view === 'similar') {
+        if (state.p) params.set('p', state.p);
+      } else if (state.view === 'trace') {
+        if (state.phrase) params.set('phrase', state.phrase);
+        if (state.variation) params.set('variation', String(state.variation));
+        if (state.scale !== 'count') params.set('scale', state.scale);
+      }
+      return params;
+    }
     if (state.q) params.set('q', state.q);
     for (const f of state.filters) params.append('filter', f);
     if (state.page > 1) params.set('page', String(state.page));
@@ -200,7 +272,19 @@
     }
     const previous = current;
     current = state;
-    render({ scrollTo: options.scrollTo, focusHit: leavingDoc(previous) });
+    render({ scrollTo: options.scrollTo, focusHit: leavingDoc(previous), focus: options.focus });
+  }
+
+  // A link to a state: a plain click navigates in the page, any other click keeps the browser's
+  // own behaviour (a new tab, a download).
+  function stateLink(state, attrs, children, options) {
+    const a = el('a', { ...attrs, href: stateUrl(state) }, children);
+    a.addEventListener('click', (event) => {
+      if (!isPlainClick(event)) return;
+      event.preventDefault();
+      navigate(state, options);
+    });
+    return a;
   }
 
   window.addEventListener('popstate', (event) => {
@@ -212,7 +296,7 @@
 
   // When the reader leaves a paper for the results, focus returns to the hit they opened.
   function leavingDoc(previous) {
-    return previous.doc && !current.doc ? `${previous.doc}:${previous.para}` : null;
+    return viewOf(previous) === 'doc' && viewOf(current) === 'search' ? `${previous.doc}:${previous.para}` : null;
   }
 
   // ---------------------------------------------------------------------------------------
@@ -242,21 +326,37 @@
 
   function render(options = {}) {
     syncControls();
-    if (current.doc) {
-      ui.searchView.hidden = true;
-      ui.docView.hidden = false;
-      showDocument(current, options);
-    } else {
-      ui.docView.hidden = true;
-      ui.searchView.hidden = false;
-      showSearch(current, options);
-    }
+    const view = viewOf(current);
+    for (const [name, node] of [['search', ui.searchView], ['doc', ui.docView], ['compare', ui.compareView],
+      ['similar', ui.similarView], ['trace', ui.traceView]]) node.hidden = name !== view;
+    if (view === 'doc') showDocument(current, options);
+    else if (view === 'compare') showCompare(current, options);
+    else if (view === 'similar') showSimilar(current, options);
+    else if (view === 'trace') showTrace(current, options);
+    else showSearch(current, options);
   }
 
   function syncControls() {
     if (ui.q.value !== current.q) ui.q.value = current.q;
     ui.sort.value = current.sort;
     for (const radio of document.querySelectorAll('input[name="count"]')) radio.checked = radio.value === current.count;
+    const view = viewOf(current);
+    for (const [link, name] of [[ui.modeTrace, 'trace'], [ui.modeCompare, 'compare']]) {
+      if (view === name) link.setAttribute('aria-current', 'page');
+      else link.removeAttribute('aria-current');
+    }
+    ui.modeTrace.href = stateUrl(traceModeState());
+  }
+
+  // The trace tool opened from the top bar starts with the search's words when they are a plain
+  // phrase (a quoted phrase, or words without operators or fields).
+  function traceModeState() {
+    if (viewOf(current) === 'trace') return current;
+    const q = viewOf(current) === 'search' ? current.q.trim() : '';
+    const quotedPhrase = /^"([^"]+)"$/.exec(q);
+    let phrase = quotedPhrase ? quotedPhrase[1] : q;
+    if (!/^[\p{L}\p{N}][\p{L}\p{N}\s'’-]*$/u.test(phrase) || /\b(AND|OR|NOT|NEAR|ADJ)\b/.test(phrase)) phrase = '';
+    return viewState('trace', { phrase: phrase.trim() });
   }
 
   function setError(err) {
@@ -301,14 +401,14 @@
       } catch (err) {
         if (seq !== searchSeq) return;
         setBusy(false);
-        if (!current.doc) showSearchError(state, err);
+        if (viewOf(current) === 'search') showSearchError(state, err);
         return;
       }
       if (seq !== searchSeq) return;
       setBusy(false);
       searchCache.set(url, { data, at: Date.now() });
       if (searchCache.size > 30) searchCache.delete(searchCache.keys().next().value);
-      if (current.doc) return; // the person moved on to a paper meanwhile
+      if (viewOf(current) !== 'search') return; // the person moved on to a paper or a tool meanwhile
     }
     setError(null);
     rememberFacets(data.facets);
@@ -363,9 +463,7 @@
     if (total > 0 && shown > 0 && total > shown) {
       ui.summary.append(el('span', { class: 'summary-range' }, ` · ${fmt(offset + 1)}–${fmt(offset + shown)}`));
     }
-    if (took !== null) {
-      ui.summary.append(el('span', { class: 'summary-time' }, ` · ${took < 10 ? took.toFixed(1) : Math.round(took)} ms`));
-    }
+    if (took !== null) ui.summary.append(el('span', { class: 'summary-time' }, ` · ${tookText(took)}`));
   }
 
   function updateExportLinks(state) {
@@ -484,7 +582,7 @@
   function addFilter(field, value) {
     const key = filterKey(field, value, false);
     if (current.filters.includes(key)) return;
-    navigate(withState({ filters: [...current.filters, key], page: 1, doc: '', para: 0 }));
+    navigate(withState({ filters: [...current.filters, key], page: 1, doc: '', para: 0, view: '' }));
   }
 
   function docMeta(doc) {
@@ -529,13 +627,18 @@
 
   function renderHit(state, hit) {
     const doc = hit.doc || {};
-    const docState = withState({ doc: doc.id, para: hit.paragraph });
-    const title = el('a', { class: 'hit-title', href: stateUrl(docState) }, doc.title || doc.id);
-    title.addEventListener('click', (event) => {
-      if (!isPlainClick(event)) return;
-      event.preventDefault();
-      navigate(docState, { historyState: { fromResults: true } });
-    });
+    return hitItem(hit, { docState: withState({ doc: doc.id, para: hit.paragraph }), onBadge: addFilter });
+  }
+
+  // One hit of a list: title (opening the paper at the paragraph), metadata, breadcrumb,
+  // highlighted snippet, context on demand and the "Similar wording" action. options:
+  // docState (where the title leads), from (the view listing the hit, for the reader's "Back"),
+  // onBadge (a topic or region badge was picked; without it the badges only show), stats (nodes
+  // shown under the snippet), actions (more links in the foot).
+  function hitItem(hit, options) {
+    const doc = hit.doc || {};
+    const title = stateLink(options.docState, { class: 'hit-title' }, doc.title || doc.id,
+      { historyState: { fromResults: true, from: options.from || 'search' } });
     const where = el('span', { class: 'hit-where' }, `¶ ${hit.paragraph}`);
     if (typeof hit.page === 'number') where.append(el('span', { class: 'hit-page' }, ` · p. ${hit.page}`));
 
@@ -552,8 +655,17 @@
       el('div', { class: 'context-before' }),
       snippet,
       contextBox,
-      el('div', { class: 'hit-foot' }, where, context,
-        badges(hit.topics, hit.regions, addFilter)));
+      options.stats || null,
+      el('div', { class: 'hit-foot' }, where, context, similarLink(hit.id), options.actions || null,
+        badges(hit.topics, hit.regions, options.onBadge || null)));
+  }
+
+  // The "Similar wording" action of a paragraph.
+  function similarLink(paragraphId, extraClass) {
+    return stateLink(viewState('similar', { p: paragraphId }), {
+      class: `btn btn-link similar-link${extraClass ? ` ${extraClass}` : ''}`,
+      title: 'Paragraphs elsewhere that share wording with this one',
+    }, 'Similar wording', { historyState: { fromResults: true } });
   }
 
   // Shows the paragraphs around a hit, inline.
@@ -881,6 +993,7 @@
   async function showDocument(state, options) {
     const seq = ++docSeq;
     setError(null);
+    updateBackLabel();
     const sameDoc = docRender && docRender.id === state.doc && docRender.q === state.q
       && docRender.filters === state.filters.join('\n');
     if (sameDoc) {
@@ -933,6 +1046,8 @@
     }
     rows.push(['Id', meta.id]);
     ui.docMeta.replaceChildren(...rows.filter(([, v]) => v).map(([k, v]) => el('div', { class: 'meta-row' }, el('dt', null, k), el('dd', null, v))));
+    ui.docCompare.href = stateUrl(viewState('compare', { a: meta.id }));
+    ui.docCompare.title = `Compare ${meta.title || meta.id} with another paper`;
 
     // Outline
     const sections = meta.sections || [];
@@ -1068,7 +1183,8 @@
     const gutter = el('div', { class: 'para-gutter' },
       p.section_number ? el('span', { class: 'para-section', title: (p.section || []).join(' › ') }, p.section_number) : null,
       link,
-      typeof p.page === 'number' ? el('span', { class: 'para-page' }, `p. ${p.page}`) : null);
+      typeof p.page === 'number' ? el('span', { class: 'para-page' }, `p. ${p.page}`) : null,
+      isHeading ? null : similarLink(p.id || `${current.doc}:${p.paragraph}`, 'para-similar'));
     const classes = ['para'];
     if (isHeading) classes.push('para-heading');
     if (hit) classes.push('para-match');
@@ -1136,6 +1252,777 @@
     navigate(withState({ doc: '', para: 0 }));
   }
 
+  // The reader's "Back" names the view that opened the paper.
+  const BACK_LABELS = {
+    compare: '‹ Back to the comparison', similar: '‹ Back to similar wording', trace: '‹ Back to the trace',
+  };
+
+  function updateBackLabel() {
+    const from = history.state && history.state.fromResults ? history.state.from : '';
+    ui.back.textContent = BACK_LABELS[from] || '‹ Back to results';
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Tools: compare two papers, similar wording, trace a phrase
+
+  // The reader at a paper (and paragraph), with a query's matches highlighted when q is given.
+  const readerState = (doc, para, q) => ({ ...readState(''), doc, para: para || 0, q: q || '' });
+
+  // Links from a tool into the reader: "Back" in the reader returns to the tool.
+  const fromTool = (view) => ({ historyState: { fromResults: true, from: view } });
+
+  // A tool's status line: a message (an error in red), or nothing.
+  function setStatus(node, message, isError) {
+    node.textContent = message || '';
+    node.hidden = !message;
+    node.classList.toggle('is-error', Boolean(message && isError));
+  }
+
+  function setToolBusy(main, busy) {
+    if (busy) main.setAttribute('aria-busy', 'true');
+    else main.removeAttribute('aria-busy');
+    main.classList.toggle('is-loading', busy);
+  }
+
+  // Scroll after a tool has rendered: back/forward restores the position, a new view starts at the top.
+  function placeScroll(options) {
+    if (typeof options.restoreScroll === 'number') window.scrollTo(0, options.restoreScroll);
+    else if (!options.fromHistory) window.scrollTo(0, 0);
+  }
+
+  // A horizontal bar showing a share (0..1); its number is always written next to it.
+  function shareBar(share) {
+    const fill = el('span', { class: 'bar-fill' });
+    fill.style.width = `${Math.max(0, Math.min(1, share || 0)) * 100}%`; // CSSOM, allowed by the CSP
+    return el('span', { class: 'bar', 'aria-hidden': 'true' }, fill);
+  }
+
+  let documentList = null; // a promise of the papers of /api/documents
+  let tagLabels = null; // a promise that the labels of every topic and region are known
+
+  // The names of topics and regions for the badges of hits a tool lists (from a browse's facets).
+  function loadTagLabels() {
+    if (!tagLabels) {
+      tagLabels = getJSON(`/api/search?${new URLSearchParams({ q: '*', limit: '0' })}`)
+        .then((data) => rememberFacets(data.facets), () => {
+          tagLabels = null; // the badges show ids meanwhile
+        });
+    }
+    return tagLabels;
+  }
+
+  function loadDocumentList() {
+    if (!documentList) {
+      documentList = getJSON('/api/documents').then((data) => data.documents || [], (err) => {
+        documentList = null;
+        throw err;
+      });
+    }
+    return documentList;
+  }
+
+  // ----- Compare two papers ------------------------------------------------------------------
+
+  let compareSeq = 0;
+  const compareCache = new Map(); // "a\0b" -> the API's answer
+  let compareShown = ''; // the "a\0b" the view shows
+  let hideUnchanged = false; // the "Hide unchanged paragraphs" box
+  let stepChange = null; // moves to the previous (-1) or next (1) changed row of the comparison
+
+  // The options of a paper picker: dated papers oldest first, then the undated ones by id.
+  function paperOptions(select, docs, chosen, placeholder) {
+    const titleCount = new Map();
+    for (const d of docs) titleCount.set(d.title || d.id, (titleCount.get(d.title || d.id) || 0) + 1);
+    const key = (d) => `${d.date || '~'}\u0000${d.date ? d.title || d.id : d.id}`;
+    const sorted = [...docs].sort((x, y) => key(x).localeCompare(key(y), 'en', { numeric: true }));
+    const options = [el('option', { value: '' }, placeholder)];
+    for (const d of sorted) {
+      const name = d.title || d.id;
+      const parts = [shorten(name, 90)];
+      if (d.date) parts.push(formatDate(d.date));
+      if (titleCount.get(name) > 1 && name !== d.id) parts.push(d.id);
+      options.push(el('option', { value: d.id, title: name }, parts.join(' · ')));
+    }
+    if (chosen && !docs.some((d) => d.id === chosen)) options.push(el('option', { value: chosen }, `${chosen} (not in the index)`));
+    select.replaceChildren(...options);
+    select.value = chosen;
+  }
+
+  async function showCompare(state, options) {
+    const seq = ++compareSeq;
+    const stale = () => seq !== compareSeq || viewOf(current) !== 'compare';
+    setError(null);
+    document.title = 'Compare papers — Concord';
+    let docs;
+    try {
+      docs = await loadDocumentList();
+    } catch (err) {
+      if (!stale()) setStatus(ui.compareStatus, err.message, true);
+      return;
+    }
+    if (stale()) return;
+    paperOptions(ui.compareA, docs, state.a, 'Choose paper A…');
+    paperOptions(ui.compareB, docs, state.b, 'Choose paper B…');
+    if (!state.a || !state.b) {
+      compareShown = '';
+      stepChange = null;
+      ui.compareResult.replaceChildren();
+      setStatus(ui.compareStatus, state.a || state.b ? `Choose paper ${state.a ? 'B' : 'A'} to compare with.` : 'Choose two papers to compare.');
+      if (options.focus === 'compare') (state.a ? ui.compareB : ui.compareA).focus();
+      placeScroll(options);
+      return;
+    }
+    const key = `${state.a}\u0000${state.b}`;
+    let data = compareCache.get(key);
+    if (key === compareShown && data) {
+      document.title = compareTitle(data);
+      setStatus(ui.compareStatus, '');
+      placeScroll(options);
+      return;
+    }
+    if (!data) {
+      setStatus(ui.compareStatus, 'Comparing…');
+      setToolBusy(ui.compareMain, true);
+      try {
+        data = await getJSON(`/api/compare?${new URLSearchParams({ a: state.a, b: state.b })}`);
+      } catch (err) {
+        if (stale()) return;
+        setToolBusy(ui.compareMain, false);
+        compareShown = '';
+        stepChange = null;
+        ui.compareResult.replaceChildren();
+        setStatus(ui.compareStatus, err.message, true);
+        return;
+      }
+      if (stale()) return;
+      setToolBusy(ui.compareMain, false);
+      compareCache.set(key, data);
+      if (compareCache.size > 6) compareCache.delete(compareCache.keys().next().value);
+    }
+    setStatus(ui.compareStatus, '');
+    compareShown = key;
+    renderComparison(data);
+    placeScroll(options);
+  }
+
+  const compareTitle = (data) => `${data.a.title || data.a.id} ⇄ ${data.b.title || data.b.id} — Concord`;
+
+  // The rows of the side-by-side view in reading order: pairs and paragraphs only in A in A's
+  // order, each paragraph only in B right after the row that holds the B paragraph before it.
+  function compareRows(data) {
+    const rows = (data.pairs || []).map((pair) => ({ type: 'pair', pair, a: pair.a, b: pair.b }));
+    for (const n of data.a_only || []) rows.push({ type: 'a-only', a: [n], b: [] });
+    rows.sort((x, y) => Math.min(...x.a) - Math.min(...y.a));
+    const rowOfB = new Map();
+    for (const row of rows) for (const n of row.b) rowOfB.set(n, row);
+    for (const n of [...(data.b_only || [])].sort((x, y) => x - y)) {
+      const row = { type: 'b-only', a: [], b: [n] };
+      let before = null;
+      for (let m = n - 1; m >= 1 && !before; m -= 1) before = rowOfB.get(m) || null;
+      rows.splice(before ? rows.indexOf(before) + 1 : 0, 0, row);
+      rowOfB.set(n, row);
+    }
+    return rows;
+  }
+
+  const WORD = /[\p{L}\p{N}]+/gu;
+
+  // One side of a pair as segments ({text, changed}) per paragraph, from the side's own text.
+  // The diff's equal pieces carry A's wording, so B's side is not rebuilt from the diff: its words
+  // are walked in step with the words of B's paragraphs, and the inserted ones are marked there.
+  // ownOps are the pieces whose text is this side's own (checked word by word). Returns null when
+  // the words do not line up.
+  function markedParagraphs(texts, pieces, ownOps, changedOp) {
+    const words = [];
+    for (const piece of pieces) {
+      if (piece.op !== 'equal' && piece.op !== changedOp) continue;
+      for (const m of piece.text.matchAll(WORD)) {
+        words.push({ word: m[0], own: ownOps.includes(piece.op), changed: piece.op === changedOp });
+      }
+    }
+    let at = 0;
+    const out = [];
+    for (const text of texts) {
+      const segments = [];
+      let plainFrom = 0;
+      let run = null; // [start, end) of the changed words being gathered
+      const closeRun = () => {
+        if (!run) return;
+        if (run[0] > plainFrom) segments.push({ text: text.slice(plainFrom, run[0]), changed: false });
+        segments.push({ text: text.slice(run[0], run[1]), changed: true });
+        plainFrom = run[1];
+        run = null;
+      };
+      for (const m of text.matchAll(WORD)) {
+        const w = words[at];
+        at += 1;
+        if (!w || (w.own && w.word !== m[0])) return null;
+        if (!w.changed) closeRun();
+        else if (run) run[1] = m.index + m[0].length;
+        else run = [m.index, m.index + m[0].length];
+      }
+      closeRun();
+      if (plainFrom < text.length) segments.push({ text: text.slice(plainFrom), changed: false });
+      out.push(segments);
+    }
+    return at === words.length ? out : null;
+  }
+
+  // The fallback: one side's text as the diff gives it, split at its paragraph breaks.
+  function diffParagraphs(pieces, changedOp) {
+    const blocks = [[]];
+    for (const piece of pieces) {
+      if (piece.op !== 'equal' && piece.op !== changedOp) continue;
+      piece.text.split('\n').forEach((part, i) => {
+        if (i > 0) blocks.push([]);
+        if (part) blocks[blocks.length - 1].push({ text: part, changed: piece.op === changedOp });
+      });
+    }
+    return blocks;
+  }
+
+  function sideBlocks(paragraphs, pair, side) {
+    const texts = paragraphs.map((p) => p.text || '');
+    if (!pair) return texts.map((text) => [{ text, changed: false }]);
+    const diff = pair.diff || [];
+    return side === 'a'
+      ? markedParagraphs(texts, diff, ['equal', 'delete'], 'delete') || diffParagraphs(diff, 'delete')
+      : markedParagraphs(texts, diff, ['insert'], 'insert') || diffParagraphs(diff, 'insert');
+  }
+
+  // One side of a row: its paragraphs with a gutter (side, ¶ link into the reader, section).
+  function compareSide(side, docId, paragraphs, blocks) {
+    const letter = side.toUpperCase();
+    const cell = el('div', { class: `cmp-side cmp-side-${side}` });
+    if (!paragraphs.length) {
+      cell.classList.add('cmp-missing');
+      cell.append(el('p', { class: 'cmp-missing-note' }, `Not in ${letter}`));
+      return cell;
+    }
+    const gutter = (ps) => el('div', { class: 'cmp-gutter' },
+      el('span', { class: 'cmp-side-tag' }, letter),
+      ps.length === 1 && ps[0].section_number
+        ? el('span', { class: 'para-section', title: (ps[0].section || []).join(' › ') }, `§ ${ps[0].section_number}`) : null,
+      ps.map((p) => stateLink(readerState(docId, p.paragraph), {
+        class: 'para-link', title: `Open paper ${letter} at this paragraph`, 'aria-label': `Paper ${letter}, paragraph ${p.paragraph}`,
+      }, `¶ ${p.paragraph}`, fromTool('compare'))));
+    const tag = side === 'a' ? 'del' : 'ins';
+    const text = (segments) => el('p', { class: 'cmp-text' }, segments.map((s) => (s.changed ? el(tag, null, s.text) : s.text)));
+    if (blocks.length === paragraphs.length) {
+      blocks.forEach((segments, i) => cell.append(el('div', { class: 'cmp-para' }, gutter([paragraphs[i]]), text(segments))));
+    } else {
+      cell.append(el('div', { class: 'cmp-para' }, gutter(paragraphs), el('div', null, blocks.map(text))));
+    }
+    return cell;
+  }
+
+  function compareRow(row, data, paraA, paraB) {
+    const pair = row.pair;
+    const as = row.a.map((n) => paraA.get(n)).filter(Boolean);
+    const bs = row.b.map((n) => paraB.get(n)).filter(Boolean);
+    const changed = pair ? (pair.diff || []).some((d) => d.op !== 'equal') : true;
+    const unchanged = pair && pair.kind === 'one-to-one' && !changed;
+    const head = el('div', { class: 'cmp-row-head' });
+    if (row.type === 'a-only') {
+      head.append(el('span', { class: 'cmp-badge cmp-badge-a-only' }, 'Only in A'),
+        el('span', { class: 'cmp-note' }, 'no paragraph of B matches it'));
+    } else if (row.type === 'b-only') {
+      head.append(el('span', { class: 'cmp-badge cmp-badge-b-only' }, 'Only in B'),
+        el('span', { class: 'cmp-note' }, 'new in B'));
+    } else {
+      if (pair.kind === 'split') {
+        head.append(el('span', { class: 'cmp-badge cmp-badge-split', title: 'One paragraph of A became several in B' }, `Split · 1 → ${pair.b.length}`));
+      } else if (pair.kind === 'merge') {
+        head.append(el('span', { class: 'cmp-badge cmp-badge-merge', title: 'Several paragraphs of A became one in B' }, `Merged · ${pair.a.length} → 1`));
+      }
+      head.append(el('span', { class: `cmp-badge ${changed ? 'cmp-badge-changed' : 'cmp-badge-same'}` },
+        changed ? 'Changed' : unchanged ? 'Unchanged' : 'Same words'),
+        el('span', { class: 'cmp-similarity', title: 'Share of consecutive word pairs the paragraphs have in common' },
+          `${pct(pair.similarity)} similar`),
+        el('span', { class: 'cmp-note' }, `${fmt(pair.a_words_found || 0)} of ${plural(pair.a_words || 0, 'word', 'words')} of A found in B`));
+    }
+    const classes = ['cmp-row', `cmp-${row.type === 'pair' ? pair.kind : row.type}`];
+    if (unchanged) classes.push('cmp-unchanged');
+    return el('li', { class: classes.join(' '), tabindex: '-1', 'data-a': row.a.join(' '), 'data-b': row.b.join(' ') },
+      head,
+      el('div', { class: 'cmp-cols' },
+        compareSide('a', data.a.id, as, sideBlocks(as, pair, 'a')),
+        compareSide('b', data.b.id, bs, sideBlocks(bs, pair, 'b'))));
+  }
+
+  function comparePaper(letter, doc) {
+    return el('div', { class: `cmp-paper cmp-paper-${letter.toLowerCase()}` },
+      el('span', { class: 'cmp-side-tag', 'aria-hidden': 'true' }, letter),
+      el('div', { class: 'cmp-paper-body' },
+        el('span', { class: 'visually-hidden' }, `Paper ${letter}: `),
+        stateLink(readerState(doc.id), { class: 'cmp-paper-title', title: doc.title || doc.id }, doc.title || doc.id, fromTool('compare')),
+        docMeta(doc)));
+  }
+
+  function renderComparison(data) {
+    document.title = compareTitle(data);
+    const summary = data.summary || {};
+    const paraA = new Map((data.a.paragraphs || []).map((p) => [p.paragraph, p]));
+    const paraB = new Map((data.b.paragraphs || []).map((p) => [p.paragraph, p]));
+    const pairs = data.pairs || [];
+    const splits = pairs.filter((p) => p.kind === 'split').length;
+    const merges = pairs.filter((p) => p.kind === 'merge').length;
+    const kinds = [splits ? `${fmt(splits)} split` : '', merges ? `${fmt(merges)} merged` : ''].filter(Boolean).join(', ');
+
+    const head = el('div', { class: 'cmp-papers' }, comparePaper('A', data.a), comparePaper('B', data.b));
+
+    const share = el('p', { class: 'cmp-share' },
+      el('strong', { class: 'cmp-share-value' }, pct(summary.share)),
+      el('span', null, ' of A’s wording is found in B '),
+      el('span', { class: 'cmp-share-words' }, `(${fmt(summary.a_words_found || 0)} of ${plural(summary.a_words || 0, 'word', 'words')})`));
+    const counts = el('ul', { class: 'cmp-counts' },
+      el('li', null, el('strong', null, fmt(summary.pairs || 0)), ` aligned ${summary.pairs === 1 ? 'pair' : 'pairs'}`, kinds ? ` (${kinds})` : ''),
+      el('li', { class: 'cmp-count-a-only' }, el('strong', null, fmt(summary.a_only || 0)), ` ${summary.a_only === 1 ? 'paragraph' : 'paragraphs'} only in A`),
+      el('li', { class: 'cmp-count-b-only' }, el('strong', null, fmt(summary.b_only || 0)), ` ${summary.b_only === 1 ? 'paragraph' : 'paragraphs'} only in B`),
+      typeof data.took_ms === 'number' ? el('li', { class: 'summary-time' }, tookText(data.took_ms)) : null);
+    const summaryBox = el('section', { class: 'cmp-summary', 'aria-label': 'Summary' },
+      el('div', { class: 'cmp-share-box' }, share, shareBar(summary.share)),
+      counts,
+      data.identical ? el('p', { class: 'cmp-identical' }, 'The two papers have the same text.') : null);
+
+    const rows = compareRows(data);
+    const list = el('ol', { class: `cmp-rows${hideUnchanged ? ' hide-unchanged' : ''}`, 'aria-label': 'Paragraphs of A and B side by side' },
+      rows.map((row) => compareRow(row, data, paraA, paraB)));
+
+    // By section of A, each name jumping to the section's first row.
+    const rowOfA = new Map();
+    for (const item of list.children) for (const n of item.dataset.a.split(' ').filter(Boolean)) rowOfA.set(Number(n), item);
+    const firstRowOf = (section) => {
+      const ps = data.a.paragraphs || [];
+      const p = ps.find((x) => x.section_number === section.number)
+        || (section.number ? ps.find((x) => (x.section_number || '').startsWith(`${section.number}.`)) : null);
+      return p ? rowOfA.get(p.paragraph) : null;
+    };
+    const sections = (data.sections || []).map((section) => {
+      const name = section.heading || section.number || 'Before the first heading';
+      const target = firstRowOf(section);
+      let label = el('span', { class: 'cmp-section-name', title: name }, shorten(name, 70));
+      if (target) {
+        label = el('button', { type: 'button', class: 'btn btn-link cmp-section-name', title: `Go to ${name}` }, shorten(name, 70));
+        label.addEventListener('click', () => {
+          target.classList.add('cmp-shown'); // even when unchanged rows are hidden
+          target.scrollIntoView({ block: 'start' });
+          target.focus({ preventScroll: true });
+        });
+      }
+      return el('tr', null,
+        el('th', { scope: 'row' }, label),
+        el('td', { class: 'num' }, fmt(section.words || 0)),
+        el('td', { class: 'num' }, fmt(section.words_found || 0)),
+        el('td', { class: 'share-cell' }, shareBar(section.share), el('span', { class: 'share-text' }, pct(section.share))));
+    });
+    const sectionTable = sections.length ? el('table', { class: 'cmp-sections' },
+      el('caption', null, 'A’s wording found in B, by section of A'),
+      el('thead', null, el('tr', null,
+        el('th', { scope: 'col' }, 'Section'), el('th', { scope: 'col', class: 'num' }, 'Words'),
+        el('th', { scope: 'col', class: 'num' }, 'Found'), el('th', { scope: 'col' }, 'Share found'))),
+      el('tbody', null, sections)) : null;
+
+    const unchangedCount = list.querySelectorAll('.cmp-unchanged').length;
+    const hide = el('input', { type: 'checkbox', id: 'cmp-hide-unchanged' });
+    hide.checked = hideUnchanged;
+    hide.addEventListener('change', () => {
+      hideUnchanged = hide.checked;
+      list.classList.toggle('hide-unchanged', hideUnchanged);
+      for (const shown of list.querySelectorAll('.cmp-shown')) shown.classList.remove('cmp-shown');
+    });
+    const toolbar = el('div', { class: 'cmp-toolbar' },
+      el('span', { class: 'cmp-legend' }, el('del', null, 'deleted from A'), el('ins', null, 'inserted in B')),
+      unchangedCount ? el('label', { class: 'cmp-hide', for: 'cmp-hide-unchanged' }, hide, ` Hide unchanged paragraphs (${fmt(unchangedCount)})`) : null,
+      el('span', { class: 'cmp-keys' }, el('kbd', null, 'n'), ' / ', el('kbd', null, 'p'), ' next / previous change'));
+
+    stepChange = (dir) => {
+      const all = [...list.children];
+      const changes = all.filter((r) => !r.classList.contains('cmp-unchanged'));
+      if (!changes.length) return;
+      const active = document.activeElement instanceof Element ? document.activeElement.closest('.cmp-row') : null;
+      const at = active ? all.indexOf(active) : -1;
+      const target = dir > 0
+        ? changes.find((r) => all.indexOf(r) > at) || changes[0]
+        : [...changes].reverse().find((r) => all.indexOf(r) < (at < 0 ? all.length : at)) || changes[changes.length - 1];
+      target.scrollIntoView({ block: 'center' });
+      target.focus({ preventScroll: true });
+    };
+
+    ui.compareResult.replaceChildren(head, summaryBox, sectionTable, toolbar, list);
+  }
+
+  // ----- Similar wording ---------------------------------------------------------------------
+
+  let similarSeq = 0;
+  let similarShown = ''; // the paragraph id the view shows
+
+  async function showSimilar(state, options) {
+    const seq = ++similarSeq;
+    const stale = () => seq !== similarSeq || viewOf(current) !== 'similar';
+    setError(null);
+    if (state.p && state.p === similarShown) {
+      document.title = ui.similarMain.dataset.title || 'Similar wording — Concord';
+      placeScroll(options);
+      return;
+    }
+    document.title = 'Similar wording — Concord';
+    similarShown = '';
+    if (!state.p) {
+      ui.similarSource.hidden = true;
+      ui.similarSummary.hidden = true;
+      ui.similarResults.replaceChildren();
+      setStatus(ui.similarStatus, 'No paragraph was chosen: use “Similar wording” on a search result or on a paragraph of a paper.');
+      placeScroll(options);
+      return;
+    }
+    setToolBusy(ui.similarMain, true);
+    setStatus(ui.similarStatus, 'Looking for the same wording elsewhere…');
+    let source;
+    let data;
+    try {
+      [source, data] = await Promise.all([
+        getJSON(`/api/paragraphs/${encodeURIComponent(state.p)}?context=0`),
+        getJSON(`/api/similar?${new URLSearchParams({ paragraph: state.p, limit: SIMILAR_LIMIT })}`),
+        loadTagLabels(),
+      ]);
+    } catch (err) {
+      if (stale()) return;
+      setToolBusy(ui.similarMain, false);
+      ui.similarSource.hidden = true;
+      ui.similarSummary.hidden = true;
+      ui.similarResults.replaceChildren();
+      setStatus(ui.similarStatus, err.message, true);
+      return;
+    }
+    if (stale()) return;
+    setToolBusy(ui.similarMain, false);
+    setStatus(ui.similarStatus, '');
+    similarShown = state.p;
+    renderSimilar(source, data);
+    placeScroll(options);
+    if (!options.fromHistory) ui.similarMain.focus({ preventScroll: true });
+  }
+
+  function renderSimilar(source, data) {
+    const para = source.paragraph || {};
+    const doc = source.document || { id: para.doc_id };
+    const title = `Similar wording: ${doc.title || doc.id} ¶ ${para.paragraph} — Concord`;
+    document.title = title;
+    ui.similarMain.dataset.title = title;
+
+    ui.similarSource.replaceChildren(
+      el('h2', { class: 'source-label' }, 'Source paragraph'),
+      el('div', { class: 'hit-head' },
+        stateLink(readerState(doc.id, para.paragraph), { class: 'hit-title' }, doc.title || doc.id, fromTool('similar')),
+        docMeta(doc)),
+      breadcrumb(para.section, para.section_number),
+      el('blockquote', { class: 'source-text' }, (data.source && data.source.text) || para.text || ''),
+      el('p', { class: 'source-foot' }, `¶ ${para.paragraph}`,
+        data.source && typeof data.source.words === 'number' ? ` · ${plural(data.source.words, 'word', 'words')}` : ''));
+    ui.similarSource.hidden = false;
+
+    const results = data.results || [];
+    ui.similarSummary.replaceChildren(
+      el('span', { class: 'summary-total' }, results.length
+        ? `${plural(results.length, 'paragraph shares', 'paragraphs share')} its wording`
+        : 'No other paragraph shares its wording'),
+      typeof data.took_ms === 'number' ? el('span', { class: 'summary-time' }, ` · ${tookText(data.took_ms)}`) : null);
+    ui.similarSummary.hidden = false;
+
+    if (!results.length) {
+      ui.similarResults.replaceChildren(el('li', { class: 'empty' },
+        el('p', null, 'No paragraph of another paper repeats five or more words in a row of this one.')));
+      return;
+    }
+    ui.similarResults.replaceChildren(...results.map((hit) => {
+      const hitDoc = hit.doc || {};
+      const stats = el('p', { class: 'sim-stats' },
+        el('span', { class: 'sim-stat' }, el('strong', null, fmt(hit.shared_words || 0)), ` shared ${hit.shared_words === 1 ? 'word' : 'words'}`),
+        el('span', { class: 'sim-stat' }, 'longest run ', el('strong', null, fmt(hit.longest || 0)), ` ${hit.longest === 1 ? 'word' : 'words'}`),
+        el('span', { class: 'sim-stat' }, el('strong', null, pct(hit.share)), ' of the source’s words'));
+      const compare = hitDoc.id && hitDoc.id !== doc.id
+        ? stateLink(viewState('compare', { a: doc.id, b: hitDoc.id }), { class: 'btn btn-link', title: 'Compare the two papers side by side' }, 'Compare papers')
+        : null;
+      return hitItem(hit, { docState: readerState(hitDoc.id, hit.paragraph), from: 'similar', stats, actions: compare });
+    }));
+  }
+
+  // ----- Trace a phrase ----------------------------------------------------------------------
+
+  let traceSeq = 0;
+  const traceCache = new Map(); // API URL -> answer
+  let traceShown = null; // {url, data, drawChart} of what the view shows
+
+  async function showTrace(state, options) {
+    const seq = ++traceSeq;
+    const stale = () => seq !== traceSeq || viewOf(current) !== 'trace';
+    setError(null);
+    if (ui.tracePhrase.value.trim() !== state.phrase.trim()) ui.tracePhrase.value = state.phrase;
+    ui.traceVariation.value = String(state.variation);
+    if (!state.phrase.trim()) {
+      document.title = 'Trace a phrase — Concord';
+      traceShown = null;
+      ui.traceResult.replaceChildren();
+      ui.traceSide.hidden = true;
+      setStatus(ui.traceStatus, '');
+      if (options.focus === 'trace') ui.tracePhrase.focus();
+      placeScroll(options);
+      return;
+    }
+    document.title = `Trace ${quoted(state.phrase)} — Concord`;
+    const url = `/api/trace?${new URLSearchParams({ phrase: state.phrase, variation: state.variation, examples: TRACE_EXAMPLES })}`;
+    if (traceShown && traceShown.url === url) {
+      traceShown.drawChart(state.scale);
+      placeScroll(options);
+      return;
+    }
+    let data = traceCache.get(url);
+    if (!data) {
+      setToolBusy(ui.traceMain, true);
+      setStatus(ui.traceStatus, 'Tracing…');
+      try {
+        [data] = await Promise.all([getJSON(url), loadTagLabels()]);
+      } catch (err) {
+        if (stale()) return;
+        setToolBusy(ui.traceMain, false);
+        traceShown = null;
+        ui.traceResult.replaceChildren();
+        ui.traceSide.hidden = true;
+        setStatus(ui.traceStatus, err.message, true);
+        return;
+      }
+      if (stale()) return;
+      setToolBusy(ui.traceMain, false);
+      traceCache.set(url, data);
+      if (traceCache.size > 20) traceCache.delete(traceCache.keys().next().value);
+    }
+    setStatus(ui.traceStatus, '');
+    traceShown = { url, data, drawChart: renderTrace(state, data) };
+    placeScroll(options);
+  }
+
+  // Renders a trace; returns the function that redraws its chart on another scale.
+  function renderTrace(state, data) {
+    const query = data.query || quoted(data.phrase || state.phrase);
+    const total = data.paragraphs || 0;
+    const timeline = data.timeline || [];
+    const dated = timeline.reduce((sum, t) => sum + (t.paragraphs || 0), 0);
+    const searchAll = stateLink({ ...readState(''), q: query }, { class: 'trace-search-link' }, 'Show them in search');
+
+    const summary = el('div', { class: 'trace-summary' },
+      el('h2', { class: 'trace-total' }, total
+        ? [el('strong', null, plural(total, 'paragraph', 'paragraphs')), ' in ', el('strong', null, plural(data.documents || 0, 'paper', 'papers'))]
+        : `No paragraph uses ${quoted(data.phrase || state.phrase)}`),
+      el('p', { class: 'trace-query' }, 'Searched as ', el('code', null, query),
+        total ? [' · ', searchAll] : null,
+        typeof data.took_ms === 'number' ? el('span', { class: 'summary-time' }, ` · ${tookText(data.took_ms)}`) : null),
+      total && dated < total
+        ? el('p', { class: 'trace-note' }, dated === 0
+          ? 'None of them is in a dated paper, so there is no timeline.'
+          : `${fmt(total - dated)} of them ${total - dated === 1 ? 'is' : 'are'} in papers without a date, so not on the timeline.`)
+        : null,
+      !total ? el('p', { class: 'trace-note' }, state.variation ? 'Check the spelling, or use fewer words.' : 'Check the spelling, or allow some variation.') : null);
+
+    const parts = [summary];
+    if (data.first || data.latest) {
+      const same = data.first && data.latest && data.first.id === data.latest.id;
+      parts.push(el('div', { class: 'trace-cards' },
+        occurrenceCard(same ? 'Only dated use' : 'First use', data.first || data.latest, query, 'first'),
+        same ? null : occurrenceCard('Latest use', data.latest, query, 'latest')));
+    }
+
+    let drawChart = () => {};
+    if (timeline.length) {
+      const figure = el('div', { class: 'trace-figure' });
+      const readout = el('p', { class: 'trace-readout' });
+      const scaleBox = el('fieldset', { class: 'trace-scale' }, el('legend', null, 'Bars show'),
+        SCALES.map((scale) => {
+          const input = el('input', { type: 'radio', name: 'trace-scale', value: scale });
+          input.checked = scale === state.scale;
+          input.addEventListener('change', () => {
+            if (!input.checked) return;
+            current = withState({ scale });
+            history.replaceState(history.state, '', stateUrl(current));
+            drawChart(scale);
+          });
+          return el('label', null, input, scale === 'rate' ? ' per 10,000 paragraphs' : ' paragraphs');
+        }));
+      drawChart = (scale) => {
+        for (const input of scaleBox.querySelectorAll('input')) input.checked = input.value === scale;
+        figure.replaceChildren(timelineChart(timeline, scale, query, readout));
+        readout.textContent = 'Point at a year, or focus the chart and use the arrow keys, to read its numbers.';
+      };
+      drawChart(state.scale);
+      const first = timeline[0].year;
+      const last = timeline[timeline.length - 1].year;
+      parts.push(el('section', { class: 'trace-timeline', 'aria-labelledby': 'trace-timeline-title' },
+        el('div', { class: 'trace-timeline-head' },
+          el('h3', { id: 'trace-timeline-title' }, first === last ? `In ${first}` : `By year, ${first}–${last}`), scaleBox),
+        figure, readout, timelineTable(timeline, data.phrase || state.phrase)));
+    }
+
+    const examples = data.examples || [];
+    if (examples.length) {
+      parts.push(el('section', { class: 'trace-examples', 'aria-labelledby': 'trace-examples-title' },
+        el('h3', { id: 'trace-examples-title' }, examples.length < dated ? `The ${fmt(examples.length)} oldest uses` : 'Every dated use, oldest first'),
+        el('ol', { class: 'results' }, examples.map((hit) => hitItem(hit, {
+          docState: readerState((hit.doc || {}).id, hit.paragraph, query), from: 'trace',
+        })))));
+    }
+    ui.traceResult.replaceChildren(...parts);
+
+    const perDoc = data.per_document || [];
+    const most = Math.max(1, ...perDoc.map((d) => d.count || 0));
+    const labelCount = new Map();
+    for (const d of perDoc) labelCount.set(d.label, (labelCount.get(d.label) || 0) + 1);
+    // Papers that share a title are told apart by their ids.
+    const name = (d) => (!d.label ? d.value : labelCount.get(d.label) > 1 && d.label !== d.value ? `${d.label} (${d.value})` : d.label);
+    ui.tracePapers.replaceChildren(...perDoc.map((d) => el('li', { class: 'rank-item' },
+      el('span', { class: 'rank-row' },
+        stateLink(readerState(d.value, 0, query), { class: 'rank-name', title: name(d) }, name(d), fromTool('trace')),
+        el('span', { class: 'rank-count' }, fmt(d.count || 0))),
+      shareBar((d.count || 0) / most))));
+    ui.traceSide.hidden = perDoc.length === 0;
+    return drawChart;
+  }
+
+  function occurrenceCard(label, hit, query, kind) {
+    const doc = hit.doc || {};
+    return el('section', { class: `trace-card trace-card-${kind}`, 'aria-label': label },
+      el('h3', { class: 'trace-card-label' }, label,
+        doc.date ? [' · ', el('time', { datetime: doc.date }, formatDate(doc.date))] : ''),
+      el('p', { class: 'trace-card-head' },
+        stateLink(readerState(doc.id, hit.paragraph, query), { class: 'trace-card-title' }, doc.title || doc.id, fromTool('trace')),
+        el('span', { class: 'trace-card-where' }, ` ¶ ${hit.paragraph}`)),
+      el('p', { class: 'snippet' }, snippetFragment(hit.snippet || '')));
+  }
+
+  const CHART = { width: 880, height: 230, top: 12, right: 8, bottom: 28, left: 56 };
+
+  // The smallest 1, 2, 2.5 or 5 times a power of ten that is at least value.
+  function niceCeil(value) {
+    if (!(value > 0)) return 1;
+    const power = 10 ** Math.floor(Math.log10(value));
+    return [1, 2, 2.5, 5, 10].find((step) => value <= step * power + 1e-9) * power;
+  }
+
+  function yearLabel(t) {
+    const dated = t.corpus_paragraphs
+      ? `${rate(t.per_10k)} per 10,000 of the year’s ${plural(t.corpus_paragraphs, 'dated paragraph', 'dated paragraphs')}`
+      : 'no dated papers that year';
+    return `${t.year}: ${plural(t.paragraphs || 0, 'paragraph', 'paragraphs')} in ${plural(t.documents || 0, 'paper', 'papers')}; ${dated}`;
+  }
+
+  // The timeline as an SVG bar chart: one bar per year (the year's count or rate), each with its
+  // numbers in a <title> and the readout line, one tab stop with arrow keys between years, and a
+  // year with uses linking to the search for the phrase in that year.
+  function timelineChart(timeline, scale, query, readout) {
+    const { width, height, top, right, bottom, left } = CHART;
+    const plotW = width - left - right;
+    const plotH = height - top - bottom;
+    const valueOf = (t) => (scale === 'rate' ? t.per_10k || 0 : t.paragraphs || 0);
+    let max = niceCeil(Math.max(...timeline.map(valueOf)));
+    if (scale === 'count') max = Math.max(2, Math.ceil(max));
+    const ticks = scale === 'count' && max % 2 ? [0, max] : [0, max / 2, max];
+    const y = (v) => top + plotH - (v / max) * plotH;
+    const step = plotW / timeline.length;
+    const barW = Math.max(1, Math.min(44, step * 0.68));
+    const every = timeline.length <= 14 ? 1 : [2, 5, 10, 20, 50, 100].find((k) => timeline.length / k <= 12) || 200;
+    const first = timeline[0].year;
+    const last = timeline[timeline.length - 1].year;
+    const what = scale === 'rate' ? 'Paragraphs per 10,000 dated paragraphs' : 'Paragraphs';
+
+    const chart = svg('svg', {
+      class: 'trace-chart', viewBox: `0 0 ${width} ${height}`, role: 'group',
+      'aria-label': `${what} using the phrase, per year from ${first} to ${last}`,
+    });
+    for (const tick of ticks) {
+      chart.append(
+        svg('line', { class: 'trace-grid', x1: left, x2: width - right, y1: y(tick), y2: y(tick) }),
+        svg('text', { class: 'trace-axis', x: left - 8, y: y(tick) + 4, 'text-anchor': 'end', 'aria-hidden': 'true' },
+          scale === 'rate' ? rate(tick) : fmt(tick)));
+    }
+    const years = [];
+    timeline.forEach((t, i) => {
+      const x = left + i * step;
+      const v = valueOf(t);
+      const h = v > 0 ? Math.max(2, (v / max) * plotH) : 1;
+      const label = yearLabel(t);
+      const shapes = [
+        svg('title', null, label),
+        svg('rect', { class: 'trace-hit', x, y: top, width: step, height: plotH }),
+        svg('rect', { class: `trace-bar${v > 0 ? '' : ' is-zero'}`, x: x + (step - barW) / 2, y: top + plotH - h, width: barW, height: h, 'data-year': t.year }),
+      ];
+      let year;
+      if (t.paragraphs > 0) {
+        const target = { ...readState(''), q: query, filters: [`year:${t.year}`] };
+        year = svg('a', { class: 'trace-year', href: stateUrl(target), 'aria-label': `${label}. Open them in search.`, tabindex: '-1' }, shapes);
+        year.addEventListener('click', (event) => {
+          if (!isPlainClick(event)) return;
+          event.preventDefault();
+          navigate(target);
+        });
+      } else {
+        year = svg('g', { class: 'trace-year', role: 'img', 'aria-label': label, tabindex: '-1' }, shapes);
+      }
+      const show = () => {
+        readout.textContent = label;
+      };
+      year.addEventListener('mouseenter', show);
+      year.addEventListener('focus', show);
+      years.push(year);
+      chart.append(year);
+      if (v > 0 && timeline.length <= 24) {
+        chart.append(svg('text', { class: 'trace-value', x: x + step / 2, y: top + plotH - h - 4, 'text-anchor': 'middle', 'aria-hidden': 'true' },
+          scale === 'rate' ? rate(v) : fmt(v)));
+      }
+      if ((t.year - first) % every === 0) {
+        chart.append(svg('text', { class: 'trace-axis', x: x + step / 2, y: height - 9, 'text-anchor': 'middle', 'aria-hidden': 'true' }, String(t.year)));
+      }
+    });
+    chart.append(svg('line', { class: 'trace-baseline', x1: left, x2: width - right, y1: top + plotH, y2: top + plotH }));
+
+    // One tab stop: the busiest year; the arrow keys, Home and End move between years.
+    let peak = 0;
+    timeline.forEach((t, i) => {
+      if (valueOf(t) > valueOf(timeline[peak])) peak = i;
+    });
+    years[peak].setAttribute('tabindex', '0');
+    chart.addEventListener('keydown', (event) => {
+      const at = years.indexOf(event.target.closest('.trace-year'));
+      if (at < 0) return;
+      let next = null;
+      if (event.key === 'ArrowRight' || event.key === 'ArrowUp') next = Math.min(years.length - 1, at + 1);
+      else if (event.key === 'ArrowLeft' || event.key === 'ArrowDown') next = Math.max(0, at - 1);
+      else if (event.key === 'Home') next = 0;
+      else if (event.key === 'End') next = years.length - 1;
+      if (next === null) return;
+      event.preventDefault();
+      years[at].setAttribute('tabindex', '-1');
+      years[next].setAttribute('tabindex', '0');
+      years[next].focus();
+    });
+    return chart;
+  }
+
+  // The chart's numbers as a table (always both the counts and the rates).
+  function timelineTable(timeline, phrase) {
+    const num = (text) => el('td', { class: 'num' }, text);
+    return el('details', { class: 'trace-table-box' },
+      el('summary', null, 'Show the numbers as a table'),
+      el('table', { class: 'trace-table' },
+        el('caption', null, `Paragraphs using ${quoted(phrase)}, per year`),
+        el('thead', null, el('tr', null,
+          el('th', { scope: 'col' }, 'Year'), el('th', { scope: 'col', class: 'num' }, 'Paragraphs'),
+          el('th', { scope: 'col', class: 'num' }, 'Papers'), el('th', { scope: 'col', class: 'num' }, 'Dated paragraphs that year'),
+          el('th', { scope: 'col', class: 'num' }, 'Per 10,000'))),
+        el('tbody', null, timeline.map((t) => el('tr', null,
+          el('th', { scope: 'row' }, String(t.year)),
+          num(fmt(t.paragraphs || 0)), num(fmt(t.documents || 0)), num(fmt(t.corpus_paragraphs || 0)),
+          num(t.corpus_paragraphs ? rate(t.per_10k) : '—'))))));
+  }
+
   // ---------------------------------------------------------------------------------------
   // Wiring
 
@@ -1147,6 +2034,14 @@
       chips: $('chips'), warnings: $('warnings'), results: $('results'), pager: $('pager'), facetGroups: $('facet-groups'),
       outlineList: $('outline-list'), docMain: $('doc-main'), docTitle: $('doc-title'), docMeta: $('doc-meta'),
       docHits: $('doc-hits'), docStatus: $('doc-status'), docParagraphs: $('doc-paragraphs'), back: $('back-to-results'),
+      docCompare: $('doc-compare'), modeTrace: $('mode-trace'), modeCompare: $('mode-compare'),
+      compareView: $('compare-view'), compareMain: $('compare-main'), compareForm: $('compare-form'), compareA: $('compare-a'),
+      compareB: $('compare-b'), compareSwap: $('compare-swap'), compareStatus: $('compare-status'), compareResult: $('compare-result'),
+      similarView: $('similar-view'), similarMain: $('similar-main'), similarBack: $('similar-back'), similarSource: $('similar-source'),
+      similarStatus: $('similar-status'), similarSummary: $('similar-summary'), similarResults: $('similar-results'),
+      traceView: $('trace-view'), traceMain: $('trace-main'), traceSide: $('trace-side'), tracePapers: $('trace-papers'),
+      traceForm: $('trace-form'), tracePhrase: $('trace-phrase'), traceVariation: $('trace-variation'),
+      traceStatus: $('trace-status'), traceResult: $('trace-result'),
     });
 
     const setHelp = (open) => {
@@ -1158,7 +2053,7 @@
       event.preventDefault();
       const q = ui.q.value.trim();
       setHelp(false);
-      navigate(withState({ q, page: 1, doc: '', para: 0 }), { scrollTo: 'top' });
+      navigate(withState({ q, page: 1, doc: '', para: 0, view: '' }), { scrollTo: 'top' });
     });
 
     ui.helpToggle.addEventListener('click', () => setHelp(ui.helpToggle.getAttribute('aria-expanded') !== 'true'));
@@ -1175,6 +2070,53 @@
 
     ui.back.addEventListener('click', backToResults);
 
+    // The tools
+    const onPlainClick = (link, action) => link.addEventListener('click', (event) => {
+      if (!isPlainClick(event)) return;
+      event.preventDefault();
+      action();
+    });
+    onPlainClick(ui.modeTrace, () => navigate(traceModeState(), { focus: 'trace' }));
+    onPlainClick(ui.modeCompare, () => navigate(viewState('compare', viewOf(current) === 'compare' ? { a: current.a, b: current.b } : {}), { focus: 'compare' }));
+    onPlainClick(ui.docCompare, () => navigate(viewState('compare', { a: current.doc }), { focus: 'compare' }));
+
+    ui.compareForm.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const a = ui.compareA.value;
+      const b = ui.compareB.value;
+      if (!a || !b) {
+        setStatus(ui.compareStatus, `Choose paper ${a ? 'B' : 'A'} first.`, true);
+        (a ? ui.compareB : ui.compareA).focus();
+        return;
+      }
+      navigate(viewState('compare', { a, b }));
+    });
+    ui.compareSwap.addEventListener('click', () => {
+      const a = ui.compareB.value;
+      const b = ui.compareA.value;
+      ui.compareA.value = a;
+      ui.compareB.value = b;
+      if (a && b) navigate(viewState('compare', { a, b }));
+    });
+
+    ui.similarBack.addEventListener('click', () => {
+      if (history.state && history.state.fromResults) history.back();
+      else navigate(readState(''));
+    });
+
+    ui.traceVariation.replaceChildren(...Array.from({ length: MAX_VARIATION + 1 }, (_, n) => el('option', { value: n },
+      n === 0 ? 'Exact phrase' : `Up to ${plural(n, 'word', 'words')} between`)));
+    ui.traceForm.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const phrase = ui.tracePhrase.value.trim();
+      if (!phrase) {
+        setStatus(ui.traceStatus, 'Type a phrase to trace.', true);
+        ui.tracePhrase.focus();
+        return;
+      }
+      navigate(viewState('trace', { phrase, variation: Number(ui.traceVariation.value) || 0, scale: current.scale }));
+    });
+
     $('brand').addEventListener('click', (event) => {
       if (!isPlainClick(event)) return;
       event.preventDefault();
@@ -1184,7 +2126,9 @@
 
     document.querySelector('.skip-link').addEventListener('click', (event) => {
       event.preventDefault();
-      const target = current.doc ? ui.docMain : ui.main;
+      const target = {
+        doc: ui.docMain, compare: ui.compareMain, similar: ui.similarMain, trace: ui.traceMain,
+      }[viewOf(current)] || ui.main;
       target.focus();
       target.scrollIntoView({ block: 'start' });
     });
@@ -1198,9 +2142,12 @@
         event.preventDefault();
         ui.q.focus();
         ui.q.select();
-      } else if ((event.key === 'n' || event.key === 'p') && !typing && current.doc && stepMatch) {
+      } else if ((event.key === 'n' || event.key === 'p') && !typing && viewOf(current) === 'doc' && stepMatch) {
         event.preventDefault();
         stepMatch(event.key === 'n' ? 1 : -1);
+      } else if ((event.key === 'n' || event.key === 'p') && !typing && viewOf(current) === 'compare' && compareShown && stepChange) {
+        event.preventDefault();
+        stepChange(event.key === 'n' ? 1 : -1);
       } else if (event.key === 'Escape') {
         if (!ui.help.hidden) {
           setHelp(false);
