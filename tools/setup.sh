@@ -20,9 +20,10 @@ packages=(
   libcli11-dev
   nlohmann-json3-dev
   libmicrohttpd-dev
+  libxml2-dev libzip-dev libpoppler-cpp-dev
 )
 if ((with_tests)); then
-  packages+=(chromium)
+  packages+=(chromium qpdf)
   # Node.js may come from elsewhere (the machine image); only install Debian's when absent.
   command -v node >/dev/null || packages+=(nodejs)
   command -v npm >/dev/null || packages+=(npm)

@@ -11,6 +11,7 @@
 #include "concord/ingest.hpp"
 #include "concord/text.hpp"
 #include "decode.hpp"
+#include "formats.hpp"
 #include "metadata.hpp"
 
 namespace concord {
@@ -104,8 +105,27 @@ bool is_sidecar(const fs::path& p) {
 
 }  // namespace
 
+namespace ingest {
+
+std::string_view sniff_content(std::string_view bytes) {
+  if (bytes.substr(0, 5) == "%PDF-") return "pdf";
+  if (bytes.substr(0, 4) == std::string_view("PK\x03\x04", 4)) return "zip";
+  std::string head;
+  for (const char c : bytes.substr(0, 512))
+    head.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  const std::size_t start = head.find_first_not_of(" \t\r\n\xef\xbb\xbf");
+  if (start != std::string::npos &&
+      (head.compare(start, 9, "<!doctype") == 0 || head.compare(start, 5, "<html") == 0)) {
+    return "html";
+  }
+  return looks_binary(bytes) ? "binary" : "text";
+}
+
+}  // namespace ingest
+
 bool is_supported_file(const fs::path& file) {
-  static const std::array<std::string_view, 4> kExtensions{".txt", ".text", ".md", ".markdown"};
+  static const std::array<std::string_view, 9> kExtensions{
+      ".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".pdf", ".docx"};
   const std::string ext = lower_extension(file);
   return std::find(kExtensions.begin(), kExtensions.end(), ext) != kExtensions.end();
 }
@@ -135,20 +155,40 @@ SourceFile load_source(const fs::path& file, const IngestOptions& options) {
 
 Paper parse_source(const SourceFile& source, const IngestOptions& options,
                    const DocumentMeta* table) {
-  const std::string name = source.path.filename().string();
-  if (ingest::looks_binary(source.bytes)) {
+  const std::string ext = lower_extension(source.path);
+  const std::string_view content = ingest::sniff_content(source.bytes);
+  // A file whose content contradicts its extension gets a clear error, not a wrong parse.
+  const auto mismatch = [&](std::string_view expected) {
+    throw Error(ErrorCode::kInvalidInput,
+                source.path.string() + ": named " + ext + " but its content is " +
+                    std::string(content == "zip" ? "a zip archive" : content) + ", not " +
+                    std::string(expected));
+  };
+  const bool is_pdf = ext == ".pdf", is_docx = ext == ".docx";
+  const bool is_html = ext == ".html" || ext == ".htm" || ext == ".xhtml";
+  if (is_pdf && content != "pdf") mismatch("PDF");
+  if (is_docx && content != "zip") mismatch("a Word document");
+  if (!is_pdf && !is_docx && (content == "pdf" || content == "zip")) mismatch("text");
+  if (!is_pdf && !is_docx && ingest::looks_binary(source.bytes)) {
     throw Error(ErrorCode::kInvalidInput, source.path.string() + ": binary file, not text");
   }
   DocumentMeta sidecar;
   if (table != nullptr) sidecar = *table;
   if (source.sidecar)
     ingest::merge_meta(sidecar, parse_sidecar(source.sidecar_bytes, source.sidecar->string()));
-  const std::string ext = lower_extension(source.path);
   const TextFormat format =
       (ext == ".md" || ext == ".markdown") ? TextFormat::kMarkdown : TextFormat::kPlain;
   Paper paper;
   try {
-    paper = parse_text(source.bytes, format, sidecar, options);
+    if (is_pdf) {
+      paper = ingest::parse_pdf(source.bytes, sidecar, options);
+    } else if (is_docx) {
+      paper = ingest::parse_docx(source.bytes, sidecar, options);
+    } else if (is_html) {
+      paper = ingest::parse_html(source.bytes, sidecar, options);
+    } else {
+      paper = parse_text(source.bytes, format, sidecar, options);
+    }
   } catch (const Error& e) {
     throw Error(e.code(), source.path.string() + ": " + e.what());
   }

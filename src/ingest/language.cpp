@@ -46,16 +46,30 @@ ScriptCounts count_scripts(std::string_view text) {
 std::string latin_language(std::string_view text) {
   struct Lang {
     std::string_view code;
-    std::array<std::string_view, 8> words;
+    std::array<std::string_view, 16> words;
   };
   static constexpr std::array<Lang, 7> kLangs{{
-      {"en", {"the", "and", "of", "to", "is", "in", "that", "with"}},
-      {"fr", {"le", "la", "les", "et", "des", "est", "dans", "une"}},
-      {"es", {"el", "los", "las", "y", "del", "que", "para", "una"}},
-      {"de", {"der", "die", "und", "das", "ist", "nicht", "mit", "den"}},
-      {"pt", {"os", "as", "e", "do", "da", "que", "para", "uma"}},
-      {"it", {"il", "gli", "e", "della", "che", "per", "una", "di"}},
-      {"nl", {"de", "het", "en", "van", "een", "niet", "met", "zijn"}},
+      {"en",
+       {"the", "and", "of", "to", "is", "in", "that", "with", "for", "are", "we", "our", "all",
+        "this", "be", "by"}},
+      {"fr",
+       {"le", "la", "les", "et", "des", "est", "dans", "une", "du", "pour", "nous", "sont", "avec",
+        "sur", "qui", "pas"}},
+      {"es",
+       {"el", "los", "las", "y", "del", "que", "para", "una", "con", "por", "es", "su", "como",
+        "se", "al", "sus"}},
+      {"de",
+       {"der", "die", "und", "das", "ist", "nicht", "mit", "den", "von", "zu", "wir", "sich", "auf",
+        "ein", "eine", "dem"}},
+      {"pt",
+       {"os", "as", "e", "do", "da", "que", "para", "uma", "com", "no", "na", "dos", "das", "em",
+        "se", "nos"}},
+      {"it",
+       {"il", "gli", "e", "della", "che", "per", "una", "di", "del", "sono", "con", "non", "alla",
+        "nel", "le", "dei"}},
+      {"nl",
+       {"de", "het", "en", "van", "een", "niet", "met", "zijn", "voor", "op", "dat", "wij", "ook",
+        "worden", "aan", "bij"}},
   }};
   std::unordered_map<std::string, std::size_t> freq;
   std::string word;

@@ -211,6 +211,9 @@ void merge_meta(DocumentMeta& base, const DocumentMeta& over) {
   if (!over.date.empty()) {
     if (over.date.size() == 4 && base.date.size() == 7 && base.date.substr(0, 2) == "--") {
       base.date = over.date + base.date.substr(1);
+    } else if (base.date.size() > over.date.size() &&
+               base.date.compare(0, over.date.size(), over.date) == 0) {
+      // "2023" agrees with the dateline's "2023-03-05": keep the fuller date.
     } else {
       base.date = over.date;
     }
@@ -319,7 +322,17 @@ std::optional<Dateline> parse_dateline(std::string_view raw) {
           d.issuer = "新华社";
           head.remove_prefix(kAgency.size());
         }
-        d.place = std::string(trim(head));
+        // A place is a name: keep only CJK characters and letters ("——" is a dash, not a place).
+        std::string place;
+        for (std::size_t i = 0; i < head.size();) {
+          const std::size_t start = i;
+          const char32_t cp = next_code_point(head, i);
+          if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 'A' && cp <= 'Z') ||
+              (cp >= 'a' && cp <= 'z')) {
+            place.append(head.substr(start, i - start));
+          }
+        }
+        d.place = place;
         d.date = iso_date(year, month, day);
         return d;
       }

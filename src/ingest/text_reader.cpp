@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,7 @@
 #include "concord/ingest.hpp"
 #include "concord/text.hpp"
 #include "decode.hpp"
+#include "formats.hpp"
 #include "language.hpp"
 #include "metadata.hpp"
 #include "paragraphs.hpp"
@@ -65,6 +67,25 @@ bool starts_lowercase(std::string_view s) {
          (c >= 0xC3 && c <= 0xC5 && s.size() > 1 && static_cast<unsigned char>(s[1]) >= 0x9F);
 }
 
+// "12", "- 12 -", "Page 12", "12 of 40", "xii": a page number on a line of its own.
+bool is_page_number(std::string_view line) {
+  std::string rest;
+  for (const char c : line) {
+    if (c != ' ' && c != '-' && c != '|' && c != '.' && c != '[' && c != ']') {
+      rest.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    }
+  }
+  if (rest.rfind("page", 0) == 0) rest.erase(0, 4);
+  const std::size_t of = rest.find("of");
+  if (of != std::string::npos) rest.erase(of, 2);
+  if (rest.empty() || rest.size() > 9) return false;
+  const bool digits =
+      std::all_of(rest.begin(), rest.end(), [](char c) { return c >= '0' && c <= '9'; });
+  const bool roman = std::all_of(rest.begin(), rest.end(),
+                                 [](char c) { return c == 'i' || c == 'v' || c == 'x'; });
+  return digits || (roman && rest.size() <= 5);
+}
+
 // "- item", "* item", "• item": returns the item text, or nullopt.
 std::optional<std::string_view> bullet_item(std::string_view line, bool markdown) {
   static constexpr std::array<std::string_view, 6> kPlain{
@@ -103,13 +124,16 @@ bool is_rule(std::string_view line) {
 class TextParser {
  public:
   TextParser(std::string_view text, std::size_t shift, TextFormat format,
-             const IngestOptions& options, Paper& paper)
+             const IngestOptions& options, Paper& paper, const ingest::LayoutHints& hints)
       : text_(text),
         shift_(shift),
         markdown_(format == TextFormat::kMarkdown),
         builder_(paper.sections),
         sink_(paper, options),
-        paper_(paper) {}
+        paper_(paper),
+        hints_(hints) {
+    if (hints_.from_pdf) collect_vocabulary();
+  }
 
   void run(const std::string& origin) {
     lines_ = split_lines(text_);
@@ -191,6 +215,10 @@ class TextParser {
     for (std::size_t j = start; j < lines_.size(); ++j) {
       const std::string_view line = trim(lines_[j].text);
       if (line.empty() || line.size() > 80) continue;
+      if (hints_.from_pdf && is_page_number(line)) {
+        running_[j] = true;
+        continue;
+      }
       bool digits = false;
       const auto it = seen.find(key_of(line, digits));
       if (it == seen.end()) continue;
@@ -388,7 +416,9 @@ class TextParser {
     // One paragraph per line, except where a line plainly runs on: it ends mid-sentence and
     // the next starts in lower case or it fills the usual width (mixed or damaged files).
     if (ends_sentence(prev)) return true;
-    return !(starts_lowercase(line) || code_points(prev) * 100 >= wrap_width_ * 85);
+    // ("(" cannot open a numbered item here: numbered lines were handled before.)
+    return !(starts_lowercase(line) || line.front() == '(' ||
+             code_points(prev) * 100 >= wrap_width_ * 85);
   }
 
   void start_heading_block(int section, std::string_view line, std::size_t begin, std::size_t len,
@@ -424,13 +454,18 @@ class TextParser {
         joined += line;
         continue;
       }
-      ingest::append_wrapped_line(joined, line);
+      if (hints_.from_pdf) {
+        append_pdf_line(joined, trim(line));
+      } else {
+        ingest::append_wrapped_line(joined, line);
+      }
     }
     if (markdown_ && !in_fence_) joined = ingest::strip_markdown_inline(joined);
     if (!in_fence_) joined = ingest::collapse_spaces(joined);
     ingest::RawEntry entry;
     entry.section = block_.section;
     entry.begin = block_.begin + shift_;
+    entry.page = page_of(block_.begin);
     entry.end = block_.end_of_last + shift_;
     entry.text = std::move(joined);
     if (block_.section_of_heading >= 0) {
@@ -454,12 +489,55 @@ class TextParser {
     bool blank_pending = false;  // a blank line followed; the next line decides
   };
 
+  // Words of the whole text, to tell a line-end hyphenation ("inter-" "national") from a
+  // hyphenated compound ("non-" "traditional") in PDF text.
+  void collect_vocabulary() {
+    std::string word;
+    for (std::size_t i = 0; i <= text_.size(); ++i) {
+      const char c = i < text_.size() ? text_[i] : ' ';
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-') {
+        word.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
+      } else if (!word.empty()) {
+        vocabulary_.insert(word);
+        word.clear();
+      }
+    }
+  }
+
+  // Appends a PDF line, undoing hyphenation at the line end when the document says so.
+  void append_pdf_line(std::string& joined, std::string_view line) const {
+    const std::size_t n = joined.size();
+    if (n >= 2 && joined[n - 1] == '-' && std::isalpha(static_cast<unsigned char>(joined[n - 2])) &&
+        !line.empty() && line[0] >= 'a' && line[0] <= 'z') {
+      std::size_t start = n - 1;
+      while (start > 0 && std::isalpha(static_cast<unsigned char>(joined[start - 1]))) --start;
+      std::size_t end = 0;
+      while (end < line.size() && std::isalpha(static_cast<unsigned char>(line[end]))) ++end;
+      std::string head = joined.substr(start, n - 1 - start), tail(line.substr(0, end));
+      for (char& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      const bool compound =
+          vocabulary_.count(head + "-" + tail) > 0 && vocabulary_.count(head + tail) == 0;
+      if (!compound) joined.pop_back();
+      joined.append(line);
+      return;
+    }
+    ingest::append_wrapped_line(joined, line);
+  }
+
+  [[nodiscard]] std::uint32_t page_of(std::size_t offset) const {
+    if (hints_.page_starts.empty()) return 0;
+    const auto it = std::upper_bound(hints_.page_starts.begin(), hints_.page_starts.end(), offset);
+    return static_cast<std::uint32_t>(it - hints_.page_starts.begin());
+  }
+
   std::string_view text_;
   std::size_t shift_;
   bool markdown_;
   OutlineBuilder builder_;
   ingest::ParagraphSink sink_;
   Paper& paper_;
+  const ingest::LayoutHints& hints_;
+  std::set<std::string> vocabulary_;
   std::vector<Line> lines_;
   std::vector<bool> running_;
   Block block_;
@@ -472,12 +550,18 @@ class TextParser {
 
 Paper parse_text(std::string_view bytes, TextFormat format, const DocumentMeta& sidecar,
                  const IngestOptions& options) {
-  ingest::DecodedText decoded = ingest::decode_text(bytes);
+  return ingest::parse_decoded_text(ingest::decode_text(bytes), format, sidecar, options, {});
+}
+
+namespace ingest {
+
+Paper parse_decoded_text(DecodedText decoded, TextFormat format, const DocumentMeta& sidecar,
+                         const IngestOptions& options, const LayoutHints& hints) {
   if (trim(decoded.text).empty()) throw Error(ErrorCode::kInvalidInput, "empty file (no text)");
   Paper paper;
-  paper.format = format == TextFormat::kMarkdown ? "markdown" : "text";
+  paper.format = hints.from_pdf ? "pdf" : format == TextFormat::kMarkdown ? "markdown" : "text";
   paper.warnings = decoded.warnings;
-  TextParser parser(decoded.text, decoded.offset_shift, format, options, paper);
+  TextParser parser(decoded.text, decoded.offset_shift, format, options, paper, hints);
   parser.run(sidecar.id.empty() ? std::string("text") : sidecar.id);
   DocumentMeta meta = parser.guessed;
   meta.language = ingest::guess_language(decoded.text);
@@ -488,4 +572,5 @@ Paper parse_text(std::string_view bytes, TextFormat format, const DocumentMeta& 
   return paper;
 }
 
+}  // namespace ingest
 }  // namespace concord

@@ -1,0 +1,150 @@
+// Chinese: word segmentation, phrase search, snippets, structure and the language facet.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "concord/index.hpp"
+#include "concord/indexer.hpp"
+#include "concord/ingest.hpp"
+#include "concord/search.hpp"
+#include "test_support.hpp"
+
+using namespace concord;
+
+namespace {
+
+struct ChineseIndex {
+  test::TempDir dir;
+  ChineseIndex() {
+    test::write_file(dir / "docs" / "zh.txt",
+                     "全球安全倡议概念文件\n\n"
+                     "一、背景\n\n"
+                     "安全是发展的前提，人类是不可分割的安全共同体。\n\n"
+                     "二、核心理念与原则\n\n"
+                     "（一）坚持共同、综合、合作、可持续的安全观。\n\n"
+                     "各国应当尊重彼此的主权和领土完整。\n\n"
+                     "（二）坚持尊重各国主权、领土完整。\n\n"
+                     "本地企业积极参与区域合作。\n\n"
+                     "共同体的建设离不开安全的保障。\n");
+    test::write_file(dir / "docs" / "en.txt",
+                     "An English paper\n\nAll countries share one security community.\n");
+    test::write_file(dir / "docs" / "honda.txt", "本田公司的报告\n\n本田公司发布了新的报告。\n");
+    IndexRunOptions options;
+    options.index_dir = dir / "index";
+    options.inputs = {dir / "docs"};
+    REQUIRE(run_index(options).added == 3);
+  }
+  SearchResponse search(const std::string& q, std::vector<Filter> filters = {}) {
+    IndexReader reader = IndexReader::open(IndexLocation::directory(dir / "index"));
+    Searcher searcher(reader);
+    SearchRequest r;
+    r.query = q;
+    r.filters = std::move(filters);
+    r.limit = 50;
+    return searcher.search(r);
+  }
+};
+
+ChineseIndex& index() {
+  static ChineseIndex i;
+  return i;
+}
+
+}  // namespace
+
+TEST_CASE("Chinese numbering gives the structure", "[chinese][structure]") {
+  const Paper p = read_paper(index().dir / "docs" / "zh.txt");
+  CHECK(p.meta.language == "zh");
+  CHECK(p.meta.title == "全球安全倡议概念文件");
+  REQUIRE(p.sections.size() == 4);
+  CHECK(p.sections[0].heading == "一、背景");
+  CHECK(p.sections[2].number == "2.1");
+  CHECK(p.sections[3].heading == "（二）坚持尊重各国主权、领土完整。");
+  CHECK(p.paragraphs[2].section_number == "2.1");
+}
+
+TEST_CASE("a Chinese query finds the paragraph, word by word, with the right characters marked",
+          "[chinese][search]") {
+  // A run of Chinese words is a phrase of those words; spaces make them separate words.
+  const auto words = index().search("安全 共同体");
+  REQUIRE(words.total == 2);
+  const auto phrase = index().search("\"安全共同体\"");
+  REQUIRE(phrase.total == 1);
+  CHECK(phrase.results[0].snippet == "安全是发展的前提，人类是不可分割的<mark>安全共同体</mark>。");
+  // Without quotes, a run of Chinese words is still read as a phrase of those words.
+  const auto run = index().search("不可分割的安全");
+  REQUIRE(run.total == 1);
+  CHECK(run.results[0].snippet.find("<mark>不可分割的安全</mark>") != std::string::npos);
+}
+
+TEST_CASE("no false matches across word boundaries", "[chinese][search]") {
+  // 本田 (Honda) and 本地 (local) share a character; word segmentation keeps them apart.
+  const auto honda = index().search("本田");
+  REQUIRE(honda.total == 1);
+  for (const auto& hit : honda.results) CHECK(hit.doc.id == "honda");
+  const auto local = index().search("本地");
+  REQUIRE(local.total == 1);
+  CHECK(local.results[0].text == "本地企业积极参与区域合作。");
+  CHECK(index().search("田公").total == 0);
+}
+
+TEST_CASE("language facet and filter", "[chinese][facets]") {
+  const auto all = index().search("*");
+  std::map<std::string, std::uint64_t> langs;
+  for (const auto& fv : all.facets.at("lang")) langs[fv.value] = fv.count;
+  CHECK(langs["zh"] == 7);
+  CHECK(langs["en"] == 1);
+  CHECK(index().search("*", {Filter{"lang", "zh", false}}).total == 7);
+  CHECK(index().search("security lang:en").total == 1);
+}
+
+TEST_CASE("Government Work Reports: structure and the Global Security Initiative",
+          "[chinese][shared]") {
+  test::skip_without_shared_corpus("Chinese government reports test");
+  test::TempDir dir;
+  std::ifstream in(test::shared_corpus() / "cn-gov-reports" / "government_work_reports.jsonl");
+  std::string line;
+  int written = 0;
+  while (std::getline(in, line)) {
+    const auto j = nlohmann::json::parse(line);
+    if (!j.contains("year") || j["year"].is_null()) continue;
+    const int year = j["year"].is_number() ? j["year"].get<int>()
+                                           : std::atoi(j["year"].get<std::string>().c_str());
+    if (year < 2013) continue;
+    const std::string name = "report-" + std::to_string(year);
+    test::write_file(dir / "docs" / (name + ".txt"), j["content"].get<std::string>());
+    test::write_file(
+        dir / "docs" / (name + ".meta.json"),
+        nlohmann::json{{"title", j["title"]}, {"date", std::to_string(year)}, {"country", "China"}}
+            .dump());
+    ++written;
+  }
+  REQUIRE(written >= 10);
+  IndexRunOptions options;
+  options.index_dir = dir / "index";
+  options.inputs = {dir / "docs"};
+  const auto report = run_index(options);
+  CHECK(report.failed == 0);
+  const Paper p2023 = read_paper(dir / "docs" / "report-2023.txt");
+  CHECK(p2023.meta.language == "zh");
+  CHECK(p2023.sections.front().heading == "一、过去一年和五年工作回顾");
+  CHECK(p2023.sections.size() >= 10);
+  IndexReader reader = IndexReader::open(IndexLocation::directory(dir / "index"));
+  Searcher searcher(reader);
+  SearchRequest request;
+  request.query = "全球安全倡议";
+  request.limit = 50;
+  const auto found = searcher.search(request);
+  REQUIRE(found.total >= 3);
+  std::set<std::string> years;
+  for (const auto& fv : found.facets.at("year")) years.insert(fv.value);
+  CHECK(years.count("2023") == 1);
+  CHECK(years.count("2024") == 1);
+  CHECK(years.count("2025") == 1);
+  CHECK(years.count("2016") == 0);
+  for (const auto& hit : found.results)
+    CHECK(hit.snippet.find("<mark>全球安全倡议</mark>") != std::string::npos);
+}

@@ -1,0 +1,241 @@
+// HTML, PDF and DOCX papers, and the bad inputs of each format.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+
+#include "concord/error.hpp"
+#include "concord/index.hpp"
+#include "concord/indexer.hpp"
+#include "concord/ingest.hpp"
+#include "concord/search.hpp"
+#include "fixtures.hpp"
+#include "test_support.hpp"
+
+using namespace concord;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::string> headings(const Paper& p) {
+  std::vector<std::string> out;
+  for (const auto& s : p.sections) out.push_back(s.number + " " + s.heading);
+  return out;
+}
+
+const Paragraph* find_text(const Paper& p, const std::string& needle) {
+  for (const auto& para : p.paragraphs) {
+    if (para.text.find(needle) != std::string::npos) return &para;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("HTML: headings and numbered paragraphs become sections, chrome is dropped",
+          "[formats][html]") {
+  test::TempDir dir;
+  test::write_file(dir / "page.html", R"(<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Maritime Strategy 2030</title>
+<meta name="author" content="Ministry of Oceans"><meta name="date" content="2022-11-04">
+<style>p { color: red }</style><script>var hidden = "script text";</script></head>
+<body><nav><a href="/">Home</a> | <a href="/news">News</a></nav>
+<h1>Maritime Strategy 2030</h1>
+<h2>1. Context</h2><p>Seas carry most trade &amp; most data cables.</p>
+<h2>2. Priorities</h2>
+<p>(1) Protect sea lanes against piracy.</p><p>Navies will cooperate.</p>
+<p>(2) Keep the oceans clean.</p>
+<ul><li>Fewer plastics</li><li>Cleaner ports</li></ul>
+<table><tr><th>Region</th><th>Budget</th></tr><tr><td>Gulf of Guinea</td><td>12</td></tr></table>
+<footer>Copyright and cookie notice</footer></body></html>)");
+  const Paper p = read_paper(dir / "page.html");
+  CHECK(p.format == "html");
+  CHECK(p.meta.title == "Maritime Strategy 2030");
+  CHECK(p.meta.issuer == "Ministry of Oceans");
+  CHECK(p.meta.date == "2022-11-04");
+  CHECK(p.meta.language == "en");
+  CHECK(headings(p) == std::vector<std::string>{"1 1. Context", "2 2. Priorities",
+                                                "2.1 (1) Protect sea lanes against piracy.",
+                                                "2.2 (2) Keep the oceans clean."});
+  REQUIRE(find_text(p, "Navies will cooperate.") != nullptr);
+  CHECK(find_text(p, "Navies will cooperate.")->section_number == "2.1");
+  CHECK(find_text(p, "Seas carry most trade & most data cables.") != nullptr);
+  CHECK(find_text(p, "Fewer plastics") != nullptr);
+  CHECK(find_text(p, "Gulf of Guinea | 12") != nullptr);
+  for (const char* gone : {"script text", "color: red", "Home", "cookie"})
+    CHECK(find_text(p, gone) == nullptr);
+}
+
+TEST_CASE("HTML in a legacy charset is decoded as declared", "[formats][html]") {
+  test::TempDir dir;
+  test::write_file(
+      dir / "legacy.htm",
+      "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\">"
+      "<title>Caf\xE9 diplomacy</title></head><body><p>Talks in C\xF4te d'Ivoire \x96 a "
+      "\x93new\x94 start.</p></body></html>");
+  const Paper p = read_paper(dir / "legacy.htm");
+  CHECK(p.meta.title == "Café diplomacy");
+  REQUIRE(p.paragraphs.size() == 1);
+  CHECK(p.paragraphs[0].text == "Talks in Côte d'Ivoire – a “new” start.");
+}
+
+TEST_CASE("PDF: paragraphs rebuilt across lines and pages, headers and page numbers dropped",
+          "[formats][pdf]") {
+  test::TempDir dir;
+  const auto page = [](int number, std::vector<test::PdfLine> body) {
+    std::vector<test::PdfLine> lines{{760, "National Strategy Paper"}};
+    for (auto& l : body) lines.push_back(l);
+    lines.push_back({40, std::to_string(number)});
+    return lines;
+  };
+  const std::string pdf = test::make_pdf(
+      {page(1,
+            {{700, "1. Introduction", 14},
+             {670, "Security cooperation among neighbours has grown stronger in recent years and"},
+             {656, "now covers maritime patrols, joint exercises and the exchange of information."},
+             {630,
+              "The second paragraph explains the strategy in more detail and mentions the inter-"},
+             {616, "national community as well as the Sahel and non-"},
+             {602, "traditional threats that cross borders, which will be discussed"}}),
+       page(2, {{700, "at length in the chapters that follow."},
+                {674, "2. Priorities", 14},
+                {646, "The first priority is the protection of critical infrastructure."}}),
+       page(3, {{700, "A non-traditional approach is needed, not a traditional one."}})},
+      "National Strategy Paper");
+  test::write_file(dir / "strategy.pdf", pdf);
+  const Paper p = read_paper(dir / "strategy.pdf");
+  CHECK(p.format == "pdf");
+  CHECK(p.meta.title == "National Strategy Paper");
+  CHECK(p.meta.date == "2022-03-15");
+  CHECK(headings(p) == std::vector<std::string>{"1 1. Introduction", "2 2. Priorities"});
+  const Paragraph* second = find_text(p, "The second paragraph");
+  REQUIRE(second != nullptr);
+  // Hyphenation undone ("inter-" "national"), compounds kept ("non-" "traditional"), the
+  // paragraph joined across the page break, without the running header or page number.
+  CHECK(second->text ==
+        "The second paragraph explains the strategy in more detail and mentions the international "
+        "community as "
+        "well as the Sahel and non-traditional threats that cross borders, which will be discussed "
+        "at length in "
+        "the chapters that follow.");
+  CHECK(second->page == 1);
+  const Paragraph* priority = find_text(p, "The first priority");
+  REQUIRE(priority != nullptr);
+  CHECK(priority->page == 2);
+  CHECK(priority->section_number == "2");
+  CHECK(find_text(p, "National Strategy Paper") == nullptr);
+  for (const auto& para : p.paragraphs) CHECK(para.text != "2");
+}
+
+TEST_CASE("PDF bad input: corrupt, scanned, encrypted, misnamed", "[formats][pdf][bad-input]") {
+  test::TempDir dir;
+  test::write_file(dir / "corrupt.pdf", "%PDF-1.4\nthis is not really a PDF\n%%EOF\n");
+  CHECK_THROWS_WITH(read_paper(dir / "corrupt.pdf"),
+                    Catch::Contains("corrupt PDF") || Catch::Contains("without a text layer"));
+  test::write_file(dir / "scan.pdf", test::make_pdf({{}, {}}, "", true));
+  CHECK_THROWS_WITH(read_paper(dir / "scan.pdf"), Catch::Contains("without a text layer"));
+  test::write_file(dir / "text.pdf", "Plain text pretending to be a PDF.\n");
+  CHECK_THROWS_WITH(read_paper(dir / "text.pdf"),
+                    Catch::Contains("named .pdf but its content is text"));
+  test::write_file(dir / "real.txt", test::make_pdf({{{700, "Hello"}}}));
+  CHECK_THROWS_WITH(read_paper(dir / "real.txt"),
+                    Catch::Contains("named .txt but its content is pdf"));
+  // Encryption through qpdf, when it is installed (tools/setup.sh --with-tests installs it).
+  test::write_file(dir / "plain.pdf",
+                   test::make_pdf({{{700, "Confidential strategy text for the test."}}}));
+  const auto qpdf = test::run({"/usr/bin/qpdf", "--encrypt", "user-pass", "owner-pass", "256", "--",
+                               (dir / "plain.pdf").string(), (dir / "locked.pdf").string()});
+  if (qpdf.exit_code == 0) {
+    CHECK_THROWS_WITH(read_paper(dir / "locked.pdf"), Catch::Contains("encrypted PDF"));
+  } else {
+    WARN("qpdf is not installed: the encrypted-PDF case was not run");
+  }
+}
+
+TEST_CASE("DOCX: heading styles, numbered lists, tables and core properties", "[formats][docx]") {
+  test::TempDir dir;
+  test::write_file(dir / "white-paper.docx",
+                   test::make_docx({{"Title", "Cooperation on Rivers"},
+                                    {"Heading1", "Background"},
+                                    {"", "Rivers connect upstream and downstream countries."},
+                                    {"Heading1", "Proposals"},
+                                    {"Heading2", "Water data"},
+                                    {"ListNumber", "Share hydrological data every season."},
+                                    {"ListNumber", "Build joint flood warning systems."},
+                                    {"", "Both are voluntary."}},
+                                   "Cooperation on Rivers (core)", "Water Commission"));
+  const Paper p = read_paper(dir / "white-paper.docx");
+  CHECK(p.format == "docx");
+  CHECK(p.meta.title == "Cooperation on Rivers (core)");
+  CHECK(p.meta.issuer == "Water Commission");
+  CHECK(p.meta.date == "2021-06-30");
+  CHECK(headings(p) == std::vector<std::string>{"1 Background", "2 Proposals", "2.1 Water data",
+                                                "2.1.1 (1) Share hydrological data every season.",
+                                                "2.1.2 (2) Build joint flood warning systems."});
+  const Paragraph* last = find_text(p, "Both are voluntary.");
+  REQUIRE(last != nullptr);
+  CHECK(last->section_path.back() == "(2) Build joint flood warning systems.");
+}
+
+TEST_CASE("DOCX bad input: not a zip, a zip bomb, a zip without a document",
+          "[formats][docx][bad-input]") {
+  test::TempDir dir;
+  test::write_file(dir / "fake.docx", "This is plain text with a .docx name.");
+  CHECK_THROWS_WITH(read_paper(dir / "fake.docx"),
+                    Catch::Contains("named .docx but its content is text"));
+  test::write_file(dir / "bomb.docx", test::make_zip_bomb("word/document.xml", 100u << 20));
+  CHECK(fs::file_size(dir / "bomb.docx") < (1u << 20));
+  CHECK_THROWS_WITH(read_paper(dir / "bomb.docx"), Catch::Contains("zip bomb"));
+  test::write_file(dir / "other.docx", test::make_zip_bomb("readme.txt", 10));
+  CHECK_THROWS_WITH(read_paper(dir / "other.docx"), Catch::Contains("no word/document.xml"));
+  std::string truncated = test::make_docx({{"", "Some text."}});
+  truncated.resize(truncated.size() / 2);
+  test::write_file(dir / "truncated.docx", truncated);
+  CHECK_THROWS_WITH(read_paper(dir / "truncated.docx"), Catch::Contains("not a valid zip archive"));
+}
+
+TEST_CASE("a mixed batch: every format indexes, each bad file fails alone, pages show in results",
+          "[formats][integration]") {
+  test::TempDir dir;
+  const fs::path docs = dir / "docs";
+  test::write_file(docs / "a.pdf",
+                   test::make_pdf({{{700, "Page one speaks of peace."}},
+                                   {{700, "Page two speaks of the Sahel and peace."}}}));
+  test::write_file(docs / "b.docx",
+                   test::make_docx({{"Heading1", "Peace"}, {"", "A Word paragraph about peace."}}));
+  test::write_file(docs / "c.html",
+                   "<html><body><p>An HTML paragraph about peace.</p></body></html>");
+  test::write_file(docs / "d.md", "# Notes\n\nMarkdown about peace.\n");
+  test::write_file(docs / "broken.pdf", "%PDF-1.7 broken");
+  test::write_file(docs / "bomb.docx", test::make_zip_bomb("word/document.xml", 100u << 20));
+  IndexRunOptions options;
+  options.index_dir = dir / "index";
+  options.inputs = {docs};
+  const IndexReport r = run_index(options);
+  CHECK(r.added == 4);
+  CHECK(r.failed == 2);
+  IndexReader reader = IndexReader::open(IndexLocation::directory(dir / "index"));
+  Searcher searcher(reader);
+  SearchRequest request;
+  request.query = "peace";
+  request.limit = 20;
+  const auto found = searcher.search(request);
+  CHECK(found.total == 5);
+  bool page_two = false;
+  for (const auto& hit : found.results) page_two = page_two || (hit.doc.id == "a" && hit.page == 2);
+  CHECK(page_two);
+  request.filters = {Filter{"region", "Sahel", false}};
+  CHECK(searcher.search(request).total == 1);
+}
+
+TEST_CASE("include and exclude globs select files in a tree", "[formats][integration]") {
+  test::TempDir dir;
+  test::write_file(dir / "docs" / "keep" / "one.txt", "One about rivers.\n");
+  test::write_file(dir / "docs" / "keep" / "two.html", "<p>Two about rivers.</p>");
+  test::write_file(dir / "docs" / "drafts" / "three.txt", "Three about rivers.\n");
+  IndexRunOptions options;
+  options.index_dir = dir / "index";
+  options.inputs = {dir / "docs"};
+  options.selection.exclude = {"drafts/*"};
+  options.selection.include = {"*.txt", "*.html"};
+  CHECK(run_index(options).added == 2);
+}
