@@ -5,6 +5,6 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/tools/setup.sh"
 cd "$root"
-./build/concord index --index indexes/default sample_docs
+./build/concord index --rebuild --index indexes/default sample_docs
 ./build/concord search --index indexes/default '"ASEAN way"'
 exec ./build/concord serve --index indexes/default --port "${PORT:-8080}"

@@ -21,6 +21,7 @@ packages=(
   nlohmann-json3-dev
   libmicrohttpd-dev
   libxml2-dev libzip-dev libpoppler-cpp-dev
+  libsqlite3-dev
 )
 if ((with_tests)); then
   packages+=(chromium qpdf)

@@ -28,7 +28,8 @@ struct DocumentInfo {
   std::string fingerprint;  // of the source bytes and sidecar when indexed
   std::string indexed_at;   // UTC, ISO 8601
   // The paper's value for each document-level facet (year, lang, issuer, country, type),
-  // exactly as its paragraphs carry it, for counting papers rather than paragraphs.
+  // exactly as its paragraphs carry it, for counting papers rather than paragraphs. A
+  // resolved country is "CODE" 0x1D "Name".
   std::map<std::string, std::string> facet_values;
 };
 
@@ -100,8 +101,15 @@ class IndexReader {
 // a writer without commit() discards them.
 class IndexWriter {
  public:
+  // A new (empty) index is built by `threads` workers in parallel and merged at the first
+  // commit; 0 means one per core, at most 4 (or CONCORD_INDEX_THREADS). Updates to an
+  // existing index are serial.
   static IndexWriter open(const std::filesystem::path& dir,
-                          const std::string& stem_language = "english");
+                          const std::string& stem_language = "english", unsigned threads = 0);
+  // A writer that builds a new index in parallel, whatever `dir` holds (an index of any
+  // schema, or nothing), and replaces it at the first commit.
+  static IndexWriter rebuild(const std::filesystem::path& dir,
+                             const std::string& stem_language = "english", unsigned threads = 0);
   IndexWriter(IndexWriter&&) noexcept;
   IndexWriter& operator=(IndexWriter&&) noexcept;
   ~IndexWriter();
@@ -132,6 +140,7 @@ class IndexWriter {
  private:
   struct Impl;
   explicit IndexWriter(std::unique_ptr<Impl> impl);
+  void commit_parallel_build();
   std::unique_ptr<Impl> impl_;
 };
 

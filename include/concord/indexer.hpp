@@ -17,6 +17,10 @@ struct IndexRunOptions {
   FileSelection selection;
   bool prune = false;  // drop papers whose source file under an input directory is gone
   bool force = false;  // re-parse files even when unchanged
+  // Build a new index from the inputs alone and swap it in at the commit, replacing what is
+  // there (also an index written by an incompatible Concord). Readers see the old index
+  // until then; a crash leaves it untouched.
+  bool rebuild = false;
   IngestOptions ingest;
   std::string stem_language = "english";  // only used when the index is created
   std::string taxonomy_path;              // empty: the built-in taxonomy

@@ -177,6 +177,7 @@ int run_index_command(const GlobalOptions& global, const IndexOptions& options) 
   run.selection.exclude = options.exclude;
   run.prune = options.prune;
   run.force = options.force;
+  run.rebuild = options.rebuild;
   run.taxonomy_path = options.taxonomy;
   run.gazetteer_path = options.gazetteer;
   run.metadata_table = options.metadata;

@@ -31,6 +31,7 @@ struct IndexOptions {
   std::vector<std::string> exclude;
   bool prune = false;
   bool force = false;
+  bool rebuild = false;
   bool quiet = false;
   std::string taxonomy;
   std::string gazetteer;

@@ -44,6 +44,8 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   index->add_flag("--prune", index_opts.prune, "Remove papers whose files under PATHS are gone");
   index->add_flag("--force", index_opts.force, "Re-index files even when unchanged");
+  index->add_flag("--rebuild", index_opts.rebuild,
+                  "Build a new index from PATHs only and replace the existing one at the commit");
   index->add_flag("--quiet", index_opts.quiet, "Only print failures");
   index->add_option("--taxonomy", index_opts.taxonomy,
                     "Topic taxonomy file (default: the built-in one)");

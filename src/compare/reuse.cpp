@@ -162,10 +162,16 @@ SimilarResponse ReuseFinder::find(const SimilarRequest& request) {
       if (const auto& x = filters.exclusions(); x && !x->empty())
         query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, *x);
       if (!response.source_id.empty()) {
-        query = Xapian::Query(Xapian::Query::OP_AND_NOT, query,
-                              Xapian::Query(schema::bounded_term(
-                                  request.same_document ? schema::kParagraphId : schema::kDoc,
-                                  request.same_document ? response.source_id : source_doc)));
+        // Leave out the source's own paper, or only the source paragraph itself.
+        Xapian::Query own(schema::bounded_term(schema::kDoc, source_doc));
+        if (request.same_document) {
+          const std::string key =
+              schema::order_key(source_doc, response.source ? response.source->paragraph : 0);
+          own = Xapian::Query(
+              Xapian::Query::OP_FILTER, own,
+              Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotOrder, key, key));
+        }
+        query = Xapian::Query(Xapian::Query::OP_AND_NOT, query, own);
       }
       Xapian::Enquire enquire(d);
       enquire.set_query(query);

@@ -129,7 +129,9 @@ IndexReport run_index(const IndexRunOptions& options, const ProgressCallback& pr
   }
   const std::string tagging = tagging_fingerprint(*taxonomy, *gazetteer);
 
-  IndexWriter writer = IndexWriter::open(options.index_dir, options.stem_language);
+  IndexWriter writer = options.rebuild
+                           ? IndexWriter::rebuild(options.index_dir, options.stem_language)
+                           : IndexWriter::open(options.index_dir, options.stem_language);
   writer.set_tagging_data(taxonomy->source(), gazetteer->source());
   Tagger tagger(taxonomy, gazetteer, options.stem_language);
   std::map<std::string, std::string> claimed;  // doc id -> source path, this run

@@ -45,7 +45,7 @@ BuiltPaper DocumentBuilder::build(const Paper& paper, const std::string& fingerp
       !tags.country.empty() ? lower(tags.country) : slugify(meta.country);
   const std::string& country_label = !tags.country_name.empty() ? tags.country_name : meta.country;
   const std::string country_value =
-      !tags.country.empty() ? tags.country + "\x1f" + tags.country_name : meta.country;
+      !tags.country.empty() ? tags.country + "\x1d" + tags.country_name : meta.country;
   std::set<std::string> vocabulary;
 
   for (std::size_t i = 0; i < paper.paragraphs.size(); ++i) {
@@ -64,8 +64,6 @@ BuiltPaper DocumentBuilder::build(const Paper& paper, const std::string& fingerp
       index_field(doc, schema::kSection, heading, position);
 
     doc.add_boolean_term(std::string(schema::kParagraphKind));
-    doc.add_boolean_term(
-        schema::bounded_term(schema::kParagraphId, schema::paragraph_id(meta.id, p.ordinal)));
     doc.add_boolean_term(schema::bounded_term(schema::kDoc, meta.id));
     const std::string language = !p.language.empty() ? p.language : meta.language;
     if (!year.empty()) doc.add_boolean_term(schema::term(schema::kYear, year));
@@ -76,14 +74,11 @@ BuiltPaper DocumentBuilder::build(const Paper& paper, const std::string& fingerp
       doc.add_boolean_term(schema::bounded_term(schema::kIssuer, issuer_key));
     if (!type_key.empty()) doc.add_boolean_term(schema::bounded_term(schema::kType, type_key));
 
-    doc.add_value(schema::kSlotDoc, meta.id + "\x1f" + meta.title);
+    doc.add_value(schema::kSlotDoc, meta.id);
     doc.add_value(schema::kSlotOrder, schema::order_key(meta.id, p.ordinal));
     if (!date.empty()) doc.add_value(schema::kSlotDate, date);
-    if (!year.empty()) doc.add_value(schema::kSlotYear, year);
-    if (!language.empty()) doc.add_value(schema::kSlotLanguage, language);
-    if (!meta.issuer.empty()) doc.add_value(schema::kSlotIssuer, meta.issuer);
-    if (!country_value.empty()) doc.add_value(schema::kSlotCountry, country_value);
-    if (!meta.type.empty()) doc.add_value(schema::kSlotType, meta.type);
+    doc.add_value(schema::kSlotFacets, schema::facet_key({meta.id, year, language, meta.issuer,
+                                                          country_value, meta.type}));
     if (ptags != nullptr) {
       std::string joined;
       for (const auto& topic : ptags->topics) {

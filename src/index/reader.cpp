@@ -127,14 +127,18 @@ std::optional<DocumentInfo> IndexReader::document(std::string_view doc_id) const
 }
 
 std::optional<ParagraphRecord> IndexReader::paragraph(std::string_view paragraph_id) const {
-  try {
-    const Xapian::Document doc =
-        impl_->document_by_term(schema::bounded_term(schema::kParagraphId, paragraph_id));
-    if (doc.get_docid() == 0) return std::nullopt;
-    return records::decode_paragraph(doc.get_data());
-  } catch (const Xapian::Error& e) {
-    xapian_util::rethrow(e, "reading paragraph " + std::string(paragraph_id));
+  // "<doc id>:<ordinal>": found through the paper and the ordinal, not a term of its own.
+  const std::size_t colon = paragraph_id.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  std::uint32_t ordinal = 0;
+  const std::string_view number = paragraph_id.substr(colon + 1);
+  const auto parsed = std::from_chars(number.data(), number.data() + number.size(), ordinal);
+  if (parsed.ec != std::errc() || parsed.ptr != number.data() + number.size() || ordinal == 0) {
+    return std::nullopt;
   }
+  auto found = paragraphs(paragraph_id.substr(0, colon), ordinal, ordinal);
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
 }
 
 std::vector<ParagraphRecord> IndexReader::paragraphs(std::string_view doc_id, std::uint32_t first,

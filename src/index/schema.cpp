@@ -16,6 +16,15 @@ std::string order_key(std::string_view doc_id, std::uint32_t ordinal) {
   return key;
 }
 
+std::string facet_key(const std::vector<std::string>& fields) {
+  std::string key;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i) key.push_back('\x1f');
+    key += fields[i];
+  }
+  return key;
+}
+
 std::string bounded_term(std::string_view prefix, std::string_view value) {
   constexpr std::size_t kMaxTerm = 240;
   std::string t(prefix);

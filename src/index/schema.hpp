@@ -11,13 +11,14 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <xapian.h>
 
 namespace concord::schema {
 
 // Bump when the layout changes in a way older indexes cannot be read with.
-inline constexpr std::string_view kVersion = "3";
+inline constexpr std::string_view kVersion = "4";
 inline constexpr std::string_view kVersionKey = "concord:schema";
 inline constexpr std::string_view kStemmerKey = "concord:stemmer";
 
@@ -25,8 +26,8 @@ inline constexpr std::string_view kStemmerKey = "concord:stemmer";
 inline constexpr std::string_view kParagraphKind = "KP";
 inline constexpr std::string_view kDocumentKind = "KD";
 
-// Unique-id terms (Xapian convention 'Q').
-inline constexpr std::string_view kParagraphId = "Q";  // Q<doc>:<ordinal>
+// Unique-id term of document records (Xapian convention 'Q'). Paragraphs have none: they are
+// found through XD<doc> and the order slot, which saves a posting list per paragraph.
 inline constexpr std::string_view kDocumentId = "QD";  // QD<doc>
 
 // Free-text field prefixes (positional, wdf 0 so they filter and phrase-match without
@@ -47,21 +48,33 @@ inline constexpr std::string_view kRegion = "XR";
 // Vocabulary of unstemmed words, on document records only.
 inline constexpr std::string_view kWord = "W";
 
-// Value slots on paragraphs.
+// Value slots on paragraphs. Few on purpose: each slot costs the writer a map insertion per
+// paragraph and the searcher a value fetch per match.
 enum Slot : Xapian::valueno {
-  kSlotDoc = 0,    // document id, 0x1F, title (facet label without a lookup)
-  kSlotOrder = 1,  // document id + ordinal, sortable: ties and "document order"
-  kSlotDate = 2,   // ISO date or "" (sorts undated first)
-  kSlotYear = 3,   // "2023"
-  kSlotLanguage = 4,
-  kSlotIssuer = 5,       // issuer key (slug)
-  kSlotCountry = 6,      // issuer country: id, 0x1F, name (or the name as given)
-  kSlotType = 7,         // document type key
-  kSlotTopics = 8,       // sorted topic ids joined by '\x1f' (a facet key, see facets)
-  kSlotRegions = 9,      // sorted region ids mentioned, joined by '\x1f'
-  kSlotDocTopics = 10,   // document id, 0x1E, the topics value: counts of papers per topic
-  kSlotDocRegions = 11,  // document id, 0x1E, the regions value
+  kSlotDoc = 0,         // document id: collapsing to N hits per paper
+  kSlotOrder = 1,       // document id + ordinal, sortable: ties and "document order"
+  kSlotDate = 2,        // ISO date or "" (date sorts, year ranges)
+  kSlotFacets = 3,      // the paper-level facet key, see facet_key(): one spy counts them all
+  kSlotTopics = 4,      // sorted topic ids joined by 0x1F
+  kSlotRegions = 5,     // sorted region ids mentioned, joined by 0x1F
+  kSlotDocTopics = 6,   // document id, 0x1E, the topics value: counts of papers per topic
+  kSlotDocRegions = 7,  // document id, 0x1E, the regions value
 };
+
+// The fields of a facet key, in order, separated by 0x1F: doc id, year, language (of the
+// paragraph), issuer, country ("CHN" 0x1D "China", or the name as given), type. Short on
+// purpose: the spy keeps one map entry per distinct key and compares keys on every match;
+// labels such as titles are looked up for the values shown.
+enum FacetKeyField {
+  kKeyDoc,
+  kKeyYear,
+  kKeyLanguage,
+  kKeyIssuer,
+  kKeyCountry,
+  kKeyType,
+  kKeyFields
+};
+std::string facet_key(const std::vector<std::string>& fields);
 
 inline constexpr std::string_view kTaxonomyKey = "concord:taxonomy";
 inline constexpr std::string_view kGazetteerKey = "concord:gazetteer";

@@ -1,12 +1,19 @@
 // IndexWriter: one Xapian transaction from open (or the last commit) to the next commit.
+#include <fcntl.h>
+#include <stdio.h>
+
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <thread>
 
 #include "concord/error.hpp"
 #include "concord/index.hpp"
 #include "document_builder.hpp"
 #include "logging.hpp"
+#include "parallel_build.hpp"
 #include "records.hpp"
 #include "schema.hpp"
 #include "xapian_util.hpp"
@@ -48,6 +55,38 @@ void check_index_directory(const fs::path& dir) {
   }
 }
 
+// Where a parallel build stages its partial databases: beside the index, on the same file
+// system, so that the finished index can be renamed into place.
+fs::path staging_directory(const fs::path& dir) {
+  fs::path index = fs::absolute(dir).lexically_normal();
+  if (index.filename().empty()) index = index.parent_path();
+  return index.parent_path() / ("." + index.filename().string() + ".building");
+}
+
+// Puts the directory `fresh` in the place of `dir` and `dir` in the place of `fresh`, in one
+// step where the kernel supports it, so a reader sees the old index or the new one.
+void exchange_directories(const fs::path& fresh, const fs::path& dir) {
+  if (renameat2(AT_FDCWD, fresh.c_str(), AT_FDCWD, dir.c_str(), RENAME_EXCHANGE) == 0) return;
+  const fs::path old = fresh.string() + ".old";
+  std::error_code ec;
+  fs::rename(dir, old, ec);
+  if (!ec) fs::rename(fresh, dir, ec);
+  if (!ec) fs::rename(old, fresh, ec);
+  if (ec) {
+    throw Error(ErrorCode::kIo,
+                dir.string() + ": cannot move the new index into place (" + ec.message() + ")");
+  }
+}
+
+unsigned build_threads(unsigned requested) {
+  if (requested > 0) return requested;
+  if (const char* env = std::getenv("CONCORD_INDEX_THREADS")) {
+    const int n = std::atoi(env);
+    if (n > 0) return static_cast<unsigned>(n);
+  }
+  return std::clamp(std::thread::hardware_concurrency(), 1U, 4U);
+}
+
 }  // namespace
 
 struct IndexWriter::Impl {
@@ -56,6 +95,12 @@ struct IndexWriter::Impl {
   index::DocumentBuilder builder;
   std::uint64_t pending = 0;
   std::string run_started = utc_now();
+
+  // A new index is built in parallel until its first commit; then the writer continues
+  // serially on the merged database.
+  std::unique_ptr<index::ParallelBuild> parallel;
+  std::map<std::string, DocumentInfo, std::less<>> parallel_records;  // what was put, by id
+  std::map<std::string, std::string> metadata;                        // stamped on the parts
 
   Impl(fs::path d, Xapian::WritableDatabase database, const std::string& stem_language)
       : dir(std::move(d)), db(std::move(database)), builder(stem_language) {}
@@ -82,7 +127,8 @@ IndexWriter::IndexWriter(IndexWriter&&) noexcept = default;
 IndexWriter& IndexWriter::operator=(IndexWriter&&) noexcept = default;
 IndexWriter::~IndexWriter() = default;
 
-IndexWriter IndexWriter::open(const fs::path& dir, const std::string& stem_language) {
+IndexWriter IndexWriter::open(const fs::path& dir, const std::string& stem_language,
+                              unsigned threads) {
   check_index_directory(dir);
   try {
     Xapian::WritableDatabase db(dir.string(), Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
@@ -97,16 +143,48 @@ IndexWriter IndexWriter::open(const fs::path& dir, const std::string& stem_langu
       throw Error(ErrorCode::kCorrupt,
                   dir.string() + ": index was written by an incompatible Concord (schema '" +
                       version + "', this build reads '" + std::string(schema::kVersion) +
-                      "'); index into a new directory");
+                      "'); rebuild it with: concord index --rebuild --index " + dir.string() +
+                      " PATH...");
     }
+    const bool empty = db.get_doccount() == 0;
     db.begin_transaction(true);
-    return IndexWriter(std::make_unique<Impl>(dir, std::move(db), language));
+    auto impl = std::make_unique<Impl>(dir, std::move(db), language);
+    if (const unsigned workers = build_threads(threads); empty && workers > 1) {
+      impl->metadata = {{std::string(schema::kVersionKey), std::string(schema::kVersion)},
+                        {std::string(schema::kStemmerKey), language}};
+      impl->parallel = std::make_unique<index::ParallelBuild>(staging_directory(dir), workers,
+                                                              language, impl->run_started);
+    }
+    return IndexWriter(std::move(impl));
+  } catch (const Xapian::Error& e) {
+    xapian_util::rethrow(e, dir.string());
+  }
+}
+
+IndexWriter IndexWriter::rebuild(const fs::path& dir, const std::string& stem_language,
+                                 unsigned threads) {
+  check_index_directory(dir);
+  try {
+    // Opened only to hold Xapian's writer lock until the new index replaces it.
+    Xapian::WritableDatabase db(dir.string(), Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
+    db.begin_transaction(true);
+    auto impl = std::make_unique<Impl>(dir, std::move(db), stem_language);
+    impl->metadata = {{std::string(schema::kVersionKey), std::string(schema::kVersion)},
+                      {std::string(schema::kStemmerKey), stem_language}};
+    impl->parallel = std::make_unique<index::ParallelBuild>(
+        staging_directory(dir), build_threads(threads), stem_language, impl->run_started);
+    return IndexWriter(std::move(impl));
   } catch (const Xapian::Error& e) {
     xapian_util::rethrow(e, dir.string());
   }
 }
 
 std::optional<DocumentInfo> IndexWriter::find(std::string_view doc_id) const {
+  if (impl_->parallel) {
+    const auto it = impl_->parallel_records.find(doc_id);
+    if (it == impl_->parallel_records.end()) return std::nullopt;
+    return it->second;
+  }
   try {
     const auto did = impl_->find_record(doc_id);
     if (!did) return std::nullopt;
@@ -118,6 +196,10 @@ std::optional<DocumentInfo> IndexWriter::find(std::string_view doc_id) const {
 
 std::vector<DocumentInfo> IndexWriter::documents() const {
   std::vector<DocumentInfo> out;
+  if (impl_->parallel) {
+    for (const auto& [id, info] : impl_->parallel_records) out.push_back(info);
+    return out;
+  }
   try {
     const std::string kind(schema::kDocumentKind);
     for (auto it = impl_->db.postlist_begin(kind); it != impl_->db.postlist_end(kind); ++it) {
@@ -130,6 +212,20 @@ std::vector<DocumentInfo> IndexWriter::documents() const {
 }
 
 void IndexWriter::put(const Paper& paper, const std::string& fingerprint, const PaperTags& tags) {
+  if (impl_->parallel) {
+    // What find() and documents() need during the run; the full record is built by the worker.
+    DocumentInfo info;
+    info.meta = paper.meta;
+    info.paragraph_count = static_cast<std::uint32_t>(paper.paragraphs.size());
+    info.source_path = paper.source_path;
+    info.format = paper.format;
+    info.fingerprint = fingerprint;
+    info.indexed_at = impl_->run_started;
+    impl_->parallel->put(paper, fingerprint, tags);
+    impl_->parallel_records.insert_or_assign(paper.meta.id, std::move(info));
+    impl_->pending += paper.paragraphs.size() + 1;
+    return;
+  }
   index::BuiltPaper built = impl_->builder.build(paper, fingerprint, tags, impl_->run_started);
   try {
     remove(paper.meta.id);
@@ -142,6 +238,14 @@ void IndexWriter::put(const Paper& paper, const std::string& fingerprint, const 
 }
 
 bool IndexWriter::remove(std::string_view doc_id) {
+  if (impl_->parallel) {
+    const auto it = impl_->parallel_records.find(doc_id);
+    if (it == impl_->parallel_records.end()) return false;
+    impl_->parallel_records.erase(it);
+    impl_->parallel->remove(std::string(doc_id));
+    ++impl_->pending;
+    return true;
+  }
   try {
     if (!impl_->find_record(doc_id)) return false;
     impl_->db.delete_document(schema::bounded_term(schema::kDoc, doc_id));
@@ -154,6 +258,10 @@ bool IndexWriter::remove(std::string_view doc_id) {
 }
 
 void IndexWriter::commit() {
+  if (impl_->parallel) {
+    commit_parallel_build();
+    return;
+  }
   try {
     impl_->db.commit_transaction();
   } catch (const Xapian::Error& e) {
@@ -175,13 +283,49 @@ void IndexWriter::commit() {
   }
 }
 
+// The index directory holds an empty database until the merged one replaces it, so a crash
+// at any point before the exchange leaves the index as it was (empty); the staging
+// directory is cleared by the next build.
+void IndexWriter::commit_parallel_build() {
+  Impl& impl = *impl_;
+  const auto parts = impl.parallel->finish(impl.metadata);
+  const fs::path merged = impl.parallel->staging() / "merged";
+  index::ParallelBuild::merge(parts, merged);
+  xapian_util::fsync_directory(merged.string());
+  try {
+    impl.db.cancel_transaction();
+    impl.db.close();
+  } catch (const Xapian::Error& e) {
+    xapian_util::rethrow(e, impl.dir.string());
+  }
+  exchange_directories(merged, impl.dir);
+  xapian_util::fsync_directory(fs::absolute(impl.dir).lexically_normal().parent_path().string());
+  detail::log().debug("merged {} partial indexes into {}", parts.size(), impl.dir.string());
+  impl.parallel.reset();  // deletes the staging directory, with the empty database
+  impl.parallel_records.clear();
+  impl.pending = 0;
+  try {
+    impl.db =
+        Xapian::WritableDatabase(impl.dir.string(), Xapian::DB_OPEN | Xapian::DB_BACKEND_GLASS);
+    impl.db.begin_transaction(true);
+  } catch (const Xapian::Error& e) {
+    xapian_util::rethrow(e, impl.dir.string());
+  }
+}
+
 std::uint64_t IndexWriter::pending_changes() const {
   return impl_->pending;
 }
 std::uint64_t IndexWriter::paragraph_count() const {
+  if (impl_->parallel) {
+    std::uint64_t n = 0;
+    for (const auto& [id, info] : impl_->parallel_records) n += info.paragraph_count;
+    return n;
+  }
   return impl_->db.get_termfreq(std::string(schema::kParagraphKind));
 }
 std::uint64_t IndexWriter::document_count() const {
+  if (impl_->parallel) return impl_->parallel_records.size();
   return impl_->db.get_termfreq(std::string(schema::kDocumentKind));
 }
 const fs::path& IndexWriter::path() const {
@@ -190,8 +334,13 @@ const fs::path& IndexWriter::path() const {
 
 void IndexWriter::set_tagging_data(const std::string& taxonomy_source,
                                    const std::string& gazetteer_source) {
+  const std::string tkey(schema::kTaxonomyKey), gkey(schema::kGazetteerKey);
+  if (impl_->parallel) {
+    impl_->metadata[tkey] = taxonomy_source;
+    impl_->metadata[gkey] = gazetteer_source;
+    return;
+  }
   try {
-    const std::string tkey(schema::kTaxonomyKey), gkey(schema::kGazetteerKey);
     if (impl_->db.get_metadata(tkey) != taxonomy_source)
       impl_->db.set_metadata(tkey, taxonomy_source);
     if (impl_->db.get_metadata(gkey) != gazetteer_source)

@@ -30,7 +30,7 @@ class FacetCounter {
   struct Context {
     const Taxonomy& taxonomy;
     const Gazetteer& gazetteer;
-    // Needed only when counting documents; fetched on first use.
+    // Titles for the doc facet and records when counting documents; fetched on first use.
     std::function<std::shared_ptr<const IndexReader::DocumentTable>()> documents;
   };
 
@@ -51,25 +51,23 @@ class FacetCounter {
               const std::function<Xapian::Query(const std::string&)>& query_without);
 
  private:
-  struct Field {
-    std::string name;
-    Xapian::valueno slot;      // counted slot in paragraph mode
-    Xapian::valueno doc_slot;  // counted slot in document mode
-    bool multi;                // slot holds a set of values
-  };
-  using Tally = std::map<std::string, std::uint64_t>;
-  [[nodiscard]] Xapian::valueno slot_for(const Field& field) const;
-  [[nodiscard]] Tally tally(const Field& field, const Xapian::ValueCountMatchSpy& spy) const;
-  [[nodiscard]] std::vector<FacetValue> present(const Field& field, const Tally& counts) const;
-  void add_members(const Field& field, const std::string& set, std::vector<std::string>& out) const;
+  using Tally = std::map<std::string, std::uint64_t, std::less<>>;
+  [[nodiscard]] Xapian::valueno set_slot(const std::string& field) const;
+  [[nodiscard]] std::map<std::string, Tally> tally_key_fields(
+      const std::vector<std::string>& fields, const Xapian::ValueCountMatchSpy& spy) const;
+  [[nodiscard]] Tally tally_set_field(const std::string& field,
+                                      const Xapian::ValueCountMatchSpy& spy) const;
+  [[nodiscard]] std::vector<FacetValue> present(const std::string& field,
+                                                const Tally& counts) const;
 
   Xapian::Database db_;
   FacetRequest request_;
   const FilterSet& filters_;
   Context context_;
-  std::vector<Field> fields_;
-  Xapian::ValueCountMatchSpy doc_spy_;
-  std::map<std::string, std::unique_ptr<Xapian::ValueCountMatchSpy>> main_spies_;
+  // Paper-level facets (doc, year, lang, issuer, country, type) all come from one spy over
+  // the facet key; topics and regions each have their own.
+  Xapian::ValueCountMatchSpy key_spy_;
+  std::map<std::string, std::unique_ptr<Xapian::ValueCountMatchSpy>> set_spies_;
 };
 
 }  // namespace concord::search

@@ -70,12 +70,13 @@ Xapian::Query filter_query(const Xapian::Database& db, const Filter& filter,
       throw Error(ErrorCode::kInvalidArgument,
                   "year filter '" + std::string(v) + "' is not a range like 2015..2023");
     }
-    if (a.empty())
-      return Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::kSlotYear, std::string(b));
+    // Dates are ISO strings, so a year range is a string range over the date slot: "2015"
+    // up to anything starting "2023".
+    const std::string upper = std::string(b) + "\xff";
+    if (a.empty()) return Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::kSlotDate, upper);
     if (b.empty())
-      return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotYear, std::string(a));
-    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotYear, std::string(a),
-                         std::string(b));
+      return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotDate, std::string(a));
+    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotDate, std::string(a), upper);
   }
   if (f == "lang") return Xapian::Query(schema::bounded_term(schema::kLanguage, lower(v)));
   if (f == "issuer") return name_query(db, schema::kIssuer, v);

@@ -46,7 +46,7 @@ std::string value_of(const Row& row, const std::string& field) {
   const auto& fv = row.doc->facet_values;
   const auto it = fv.find(field);
   std::string v = it == fv.end() ? std::string() : it->second;
-  if (field == "country") v = v.substr(0, v.find('\x1f'));
+  if (field == "country") v = v.substr(0, v.find('\x1d'));
   return v;
 }
 

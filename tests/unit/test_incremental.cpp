@@ -122,3 +122,70 @@ TEST_CASE("uncommitted changes are invisible and discarded", "[integration][incr
   }                                       // destroyed without commit
   CHECK(hits(dir, "alpha") == 1);
 }
+
+TEST_CASE("a parallel build replaces papers put twice and drops removed ones",
+          "[integration][incremental][parallel]") {
+  test::TempDir dir;
+  for (const unsigned threads : {1U, 2U, 3U}) {
+    const auto where = dir / ("index-" + std::to_string(threads));
+    IndexWriter writer = IndexWriter::open(where, "english", threads);
+    for (int i = 0; i < 40; ++i) {
+      Paper paper;
+      paper.meta.id = "p" + std::to_string(i % 30);  // ten ids are put twice
+      paper.meta.title = "Paper " + std::to_string(i);
+      Paragraph para;
+      para.ordinal = 1;
+      para.text = "version " + std::to_string(i) + " of the text about cooperation";
+      paper.paragraphs = {para};
+      writer.put(paper, "fp" + std::to_string(i));
+    }
+    CHECK(writer.remove("p3"));
+    CHECK_FALSE(writer.remove("nothing"));
+    CHECK(writer.find("p5")->fingerprint == "fp35");
+    CHECK(writer.paragraph_count() == 29);
+    writer.commit();
+    CHECK(writer.paragraph_count() == 29);
+    CHECK(writer.document_count() == 29);
+    IndexReader reader = IndexReader::open(IndexLocation::directory(where));
+    CHECK(reader.paragraph_count() == 29);
+    CHECK(reader.document("p5")->meta.title == "Paper 35");
+    CHECK_FALSE(reader.document("p3"));
+    CHECK(reader.paragraph("p7:1")->paragraph.text == "version 37 of the text about cooperation");
+    // The writer goes on serially on the merged index.
+    CHECK(writer.remove("p7"));
+    writer.commit();
+    CHECK(writer.document_count() == 28);
+    CHECK_FALSE(std::filesystem::exists(dir / (".index-" + std::to_string(threads) + ".building")));
+  }
+}
+
+TEST_CASE("a rebuild replaces the index only at its commit",
+          "[integration][incremental][parallel]") {
+  test::TempDir dir;
+  test::write_file(dir / "docs" / "a.txt", "Alpha text.\n");
+  test::write_file(dir / "docs" / "b.txt", "Beta text.\n");
+  REQUIRE(index_dir(dir).added == 2);
+  {
+    IndexWriter writer = IndexWriter::rebuild(dir / "index");
+    Paper paper;
+    paper.meta.id = "c";
+    paper.paragraphs = {Paragraph{}};
+    paper.paragraphs[0].text = "Gamma text.";
+    paper.paragraphs[0].ordinal = 1;
+    writer.put(paper, "x");
+    CHECK(hits(dir, "alpha") == 1);  // readers still see the old index
+  }                                  // abandoned: the old index stays, the staging goes
+  CHECK(hits(dir, "alpha") == 1);
+  CHECK_FALSE(std::filesystem::exists(dir / ".index.building"));
+
+  std::filesystem::remove(dir / "docs" / "b.txt");
+  IndexRunOptions options;
+  options.index_dir = dir / "index";
+  options.inputs = {dir / "docs"};
+  options.rebuild = true;
+  const IndexReport r = run_index(options);
+  CHECK(r.added == 1);
+  CHECK(r.index_documents == 1);
+  CHECK(hits(dir, "alpha") == 1);
+  CHECK(hits(dir, "beta") == 0);
+}
