@@ -49,6 +49,9 @@ struct SearchLimits {
   std::size_t max_limit = 1000;
   std::size_t max_wildcard_expansion = 256;  // words one prefix* may stand for
   std::size_t max_filters = 64;
+  // A backstop, not a budget: the bounds above keep real queries far below it. A match that
+  // runs this long is stopped and reported as an error rather than as inexact counts.
+  double max_seconds = 10.0;
 };
 
 enum class SortOrder { kRelevance, kDateNewest, kDateOldest, kDocumentOrder };

@@ -58,12 +58,27 @@ bool is_under(const fs::path& file, const fs::path& root) {
   return !rel.empty() && *rel.begin() != "..";
 }
 
+// A failure of the index (a full disk, a broken database) is not the current file's: it
+// ends the run before the commit instead of being reported as one failed file.
+struct IndexFailure {
+  Error error;
+};
+template <typename Fn>
+auto index_step(Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const Error& e) {
+    throw IndexFailure{e};
+  }
+}
+
 // The id a file's paper gets: its own, unless another existing file already owns that id.
 std::string claim_id(const std::string& wanted, const std::string& source, IndexWriter& writer,
                      std::map<std::string, std::string>& claimed) {
   const auto owner_of = [&](const std::string& id) -> std::string {
     if (const auto it = claimed.find(id); it != claimed.end()) return it->second;
-    if (const auto existing = writer.find(id)) return existing->source_path;
+    if (const auto existing = index_step([&] { return writer.find(id); }))
+      return existing->source_path;
     return {};
   };
   std::string id = wanted;
@@ -98,7 +113,9 @@ void count(IndexReport& report, const FileOutcome& outcome) {
 
 }  // namespace
 
-IndexReport run_index(const IndexRunOptions& options, const ProgressCallback& progress) {
+namespace {
+
+IndexReport index_files(const IndexRunOptions& options, const ProgressCallback& progress) {
   const auto started = Clock::now();
   IndexReport report;
   std::vector<std::string> missing;
@@ -154,7 +171,7 @@ IndexReport run_index(const IndexRunOptions& options, const ProgressCallback& pr
       // The fingerprint covers the file, its sidecar, its table row and the tagging data.
       const std::string fingerprint =
           source.fingerprint + "-" + tagging + (row ? "-" + row_hash(*row) : "");
-      auto existing = writer.find(id);
+      auto existing = index_step([&] { return writer.find(id); });
       const bool unchanged = existing && existing->fingerprint == fingerprint &&
                              existing->source_path == source.path.string() && !options.force;
       if (unchanged) {
@@ -167,10 +184,11 @@ IndexReport run_index(const IndexRunOptions& options, const ProgressCallback& pr
           // Front matter named the paper: claim that id instead.
           claimed.erase(id);
           id = claim_id(paper.meta.id, source.path.string(), writer, claimed);
-          existing = writer.find(id);
+          existing = index_step([&] { return writer.find(id); });
         }
         paper.meta.id = id;
-        writer.put(paper, fingerprint, tagger.tag(paper));
+        const PaperTags tags = tagger.tag(paper);
+        index_step([&] { writer.put(paper, fingerprint, tags); });
         outcome.status = existing ? FileOutcome::Status::kUpdated : FileOutcome::Status::kAdded;
         outcome.doc_id = id;
         outcome.paragraphs = static_cast<std::uint32_t>(paper.paragraphs.size());
@@ -221,6 +239,16 @@ IndexReport run_index(const IndexRunOptions& options, const ProgressCallback& pr
   report.index_documents = writer.document_count();
   report.seconds = seconds_since(started);
   return report;
+}
+
+}  // namespace
+
+IndexReport run_index(const IndexRunOptions& options, const ProgressCallback& progress) {
+  try {
+    return index_files(options, progress);
+  } catch (const IndexFailure& failure) {
+    throw failure.error;
+  }
 }
 
 IndexReport remove_documents(const fs::path& index_dir, const std::vector<std::string>& doc_ids) {

@@ -22,11 +22,19 @@ std::string lower(std::string_view s) {
 }  // namespace
 
 void DocumentBuilder::index_field(Xapian::Document& doc, std::string_view prefix,
-                                  std::string_view text, Xapian::termpos& position) {
+                                  std::string_view text, Xapian::termpos& position,
+                                  bool positional) {
   analyzer_.tokenize(text, tokens_);
   for (const auto& token : tokens_) {
     // wdf 0: field terms filter and phrase-match but do not lengthen the paragraph for BM25.
-    doc.add_posting(schema::term(prefix, analyzer_.stem(token.term)), position + token.position, 0);
+    // A paragraph without words has length 0, and Xapian's consistency check rejects
+    // positions on such documents, so its field terms go in without positions.
+    const std::string term = schema::term(prefix, analyzer_.stem(token.term));
+    if (positional) {
+      doc.add_posting(term, position + token.position, 0);
+    } else {
+      doc.add_term(term, 0);
+    }
   }
   position += static_cast<Xapian::termpos>(tokens_.size()) + kFieldGap;
 }
@@ -57,11 +65,12 @@ BuiltPaper DocumentBuilder::build(const Paper& paper, const std::string& fingerp
       doc.add_posting(analyzer_.stem(token.term), token.position);
       vocabulary.insert(token.term);
     }
+    const bool positional = !tokens_.empty();
     Xapian::termpos position = 0;
-    index_field(doc, schema::kTitle, meta.title, position);
+    index_field(doc, schema::kTitle, meta.title, position, positional);
     position = 0;
     for (const auto& heading : p.section_path)
-      index_field(doc, schema::kSection, heading, position);
+      index_field(doc, schema::kSection, heading, position, positional);
 
     doc.add_boolean_term(std::string(schema::kParagraphKind));
     doc.add_boolean_term(schema::bounded_term(schema::kDoc, meta.id));

@@ -28,7 +28,7 @@ class DocumentBuilder {
  private:
   // Adds the words of text as prefixed terms at positions from `position` on.
   void index_field(Xapian::Document& doc, std::string_view prefix, std::string_view text,
-                   Xapian::termpos& position);
+                   Xapian::termpos& position, bool positional);
 
   Analyzer analyzer_;
   std::vector<Token> tokens_;

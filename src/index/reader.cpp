@@ -1,4 +1,6 @@
 // IndexReader: opening local or remote shards as one database and reading records back.
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
@@ -46,6 +48,24 @@ Xapian::Database open_shard(const std::string& shard) {
   return Xapian::Database(shard);
 }
 
+std::pair<std::uint64_t, std::uint64_t> shard_identity(const std::string& shard) {
+  struct stat st {};
+  if (shard.rfind("tcp://", 0) == 0 || ::stat(shard.c_str(), &st) != 0) return {0, 0};
+  return {st.st_dev, st.st_ino};
+}
+
+Xapian::Database open_all(const IndexLocation& location) {
+  Xapian::Database db;
+  for (const auto& shard : location.shards) {
+    try {
+      db.add_database(open_shard(shard));
+    } catch (const Xapian::Error& e) {
+      xapian_util::rethrow(e, shard);
+    }
+  }
+  return db;
+}
+
 }  // namespace
 
 Xapian::Document IndexReader::Impl::document_by_term(const std::string& unique_term) {
@@ -65,20 +85,15 @@ IndexReader IndexReader::open(const IndexLocation& location) {
   if (location.shards.empty()) throw Error(ErrorCode::kInvalidArgument, "no index given");
   auto impl = std::make_unique<Impl>();
   impl->location = location;
-  for (const auto& shard : location.shards) {
-    try {
-      impl->db.add_database(open_shard(shard));
-    } catch (const Xapian::Error& e) {
-      xapian_util::rethrow(e, shard);
-    }
-  }
+  for (const auto& shard : location.shards) impl->shard_identity.push_back(shard_identity(shard));
+  impl->db = open_all(location);
   try {
     const std::string version = impl->db.get_metadata(std::string(schema::kVersionKey));
     if (!version.empty() && version != schema::kVersion) {
       throw Error(ErrorCode::kCorrupt, location.shards.front() +
                                            ": index was written by an incompatible Concord "
                                            "(schema '" +
-                                           version + "'); re-index it");
+                                           version + "'); rebuild it with concord index --rebuild");
     }
     const std::string language = impl->db.get_metadata(std::string(schema::kStemmerKey));
     if (!language.empty()) impl->stem_language = language;
@@ -89,6 +104,14 @@ IndexReader IndexReader::open(const IndexLocation& location) {
 }
 
 bool IndexReader::reopen() {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> identity;
+  for (const auto& shard : impl_->location.shards) identity.push_back(shard_identity(shard));
+  if (identity != impl_->shard_identity) {
+    impl_->db = open_all(impl_->location);
+    impl_->shard_identity = std::move(identity);
+    impl_->forget_caches();
+    return true;
+  }
   try {
     const bool changed = impl_->db.reopen();
     if (changed) impl_->forget_caches();

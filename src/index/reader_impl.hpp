@@ -1,7 +1,10 @@
 // The Xapian side of an IndexReader, shared with the search module. Internal.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <xapian.h>
 
@@ -13,6 +16,10 @@ struct IndexReader::Impl {
   IndexLocation location;
   Xapian::Database db;  // all shards combined
   std::string stem_language = "english";
+  // Which directory each local shard was opened from (device, inode; zeros for remote
+  // shards): `concord index --rebuild` swaps in a new directory, which Xapian's reopen()
+  // cannot see, so reopen() compares these and opens the shards afresh when they differ.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> shard_identity;
 
   // Parsed lazily, dropped when reopen() moves to a new revision.
   mutable std::shared_ptr<const Taxonomy> taxonomy;

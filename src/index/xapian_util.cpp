@@ -12,7 +12,10 @@ namespace concord::xapian_util {
 void rethrow(const Xapian::Error& e, const std::string& context) {
   // Xapian's exception classes are not polymorphic; get_type() names the concrete class.
   const std::string type = e.get_type();
-  const std::string detail = context + ": " + e.get_msg();
+  // The errno text ("No space left on device") says what to do about a failed write.
+  const char* system = e.get_error_string();
+  const std::string detail = context + ": " + e.get_msg() +
+                             (system != nullptr && *system ? std::string(" (") + system + ")" : "");
   if (type == "DatabaseLockError") {
     throw Error(ErrorCode::kBusy,
                 context + ": another process is writing to this index; wait for it to finish");

@@ -1,6 +1,7 @@
 // Searcher: compile, filter, match with exact counts, then snippets and facets.
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <unordered_map>
 
 #include "concord/analysis.hpp"
@@ -199,8 +200,18 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request) {
                                                                 }});
       facets.attach(enquire);
       const Xapian::doccount all = d.get_doccount();
+      enquire.set_time_limit(limits.max_seconds);
+      const auto match_started = std::chrono::steady_clock::now();
       const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
                                                  static_cast<Xapian::doccount>(request.limit), all);
+      if (std::chrono::duration<double>(std::chrono::steady_clock::now() - match_started).count() >=
+          limits.max_seconds) {
+        char seconds[32];
+        std::snprintf(seconds, sizeof seconds, "%g", limits.max_seconds);
+        throw Error(ErrorCode::kLimitExceeded,
+                    std::string("the query ran longer than ") + seconds +
+                        " s and was stopped; narrow it with more words or filters");
+      }
       response.total = facets.matched_paragraphs();
       response.total_documents = facets.matched_documents();
       if (response.total == 0 && request.per_doc == 0)

@@ -5,7 +5,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <iostream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -162,4 +164,104 @@ TEST_CASE("error responses carry a message and nothing internal", "[http][hostil
       CHECK(r.body.find(leak) == std::string::npos);
     }
   }
+}
+
+TEST_CASE("no URL reaches a file outside the binary's assets and the index", "[http][hostile]") {
+  // Pages and assets are compiled into the binary, documents are looked up by id in the
+  // index: no path in a URL is ever opened on disk.
+  for (const std::string target :
+       {"/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/app.js/../../etc/passwd",
+        "/assets/..%2f..%2fetc%2fpasswd", "/api/documents/..%2f..%2f..%2fetc%2fpasswd",
+        "/api/paragraphs/..%2fiamglass:1", "/api/documents/%00", "//etc/passwd",
+        "/api/documents/%2fetc%2fpasswd"}) {
+    INFO(target);
+    const auto r = test::http_get(served().port(), target);
+    CHECK(r.status >= 400);
+    CHECK(r.status < 500);
+    CHECK(r.body.find("root:x:0") == std::string::npos);
+  }
+}
+
+TEST_CASE("serve keeps answering while another process re-indexes", "[http][concurrency]") {
+  // Readers poll continuously while `concord index` commits updates and a --rebuild swaps in
+  // a new index directory. Every answer must be a committed state: the total is the sample
+  // paper plus a whole number of added papers, and the page agrees with the total.
+  test::TempDir dir;
+  const auto index = dir / "index";
+  const auto docs = dir / "docs";
+  test::write_file(docs / "sample.txt",
+                   test::read_file(test::source_dir() / "sample_docs" /
+                                   "global-security-initiative-concept-paper.txt"));
+  REQUIRE(test::concord({"index", "--index", index.string(), docs.string()}).exit_code == 0);
+  const auto base = json::parse(test::concord({"search", "--index", index.string(), "--json", "*",
+                                               "--limit", "1"})
+                                    .out)["total"]
+                        .get<std::uint64_t>();
+  test::ServerProcess server(index);
+  constexpr std::uint64_t kPerPaper = 3;
+
+  std::atomic<bool> stop{false};
+  std::atomic<int> requests{0}, failures{0};
+  std::atomic<std::uint64_t> highest{0};
+  std::mutex mutex;
+  std::vector<std::string> problems;
+  const auto reader = [&] {
+    while (!stop) {
+      const auto r = test::http_get(server.port(), "/api/search?q=*&limit=5");
+      ++requests;
+      std::string problem;
+      if (r.status != 200) {
+        problem = "status " + std::to_string(r.status) + ": " + r.body.substr(0, 200);
+      } else {
+        const json j = json::parse(r.body);
+        const auto total = j["total"].get<std::uint64_t>();
+        std::uint64_t by_doc = 0;
+        for (const auto& v : j["facets"]["doc"]) by_doc += v["count"].get<std::uint64_t>();
+        if (total < base || (total - base) % kPerPaper != 0) {
+          problem = "torn total " + std::to_string(total);
+        } else if (j["results"].size() != std::min<std::uint64_t>(5, total)) {
+          problem =
+              "page of " + std::to_string(j["results"].size()) + " for " + std::to_string(total);
+        } else if (by_doc != total) {
+          problem =
+              "doc facet sums to " + std::to_string(by_doc) + ", total " + std::to_string(total);
+        }
+        std::uint64_t seen = highest;
+        while (total > seen && !highest.compare_exchange_weak(seen, total)) {
+        }
+      }
+      if (!problem.empty()) {
+        ++failures;
+        std::lock_guard lock(mutex);
+        problems.push_back(problem);
+      }
+    }
+  };
+  std::vector<std::thread> readers;
+  for (int i = 0; i < 3; ++i) readers.emplace_back(reader);
+
+  constexpr int kCommits = 6;
+  for (int c = 1; c <= kCommits; ++c) {
+    test::write_file(docs / ("added-" + std::to_string(c) + ".txt"),
+                     "Added paper " + std::to_string(c) + "\n\nFirst zqxmarker" +
+                         std::to_string(c) + " paragraph.\n\nSecond paragraph.\n\nThird one.\n");
+    std::vector<std::string> args = {"index", "--index", index.string(), docs.string()};
+    // First a rebuild over a fresh build: both are compacted databases at the same Xapian
+    // revision, so only the directory identity tells a reader that it changed.
+    if (c == 1 || c == 4) args.insert(args.begin() + 1, "--rebuild");
+    const auto r = test::concord(args);
+    REQUIRE(r.exit_code == 0);
+    // The new paper is visible to the very next request after the commit.
+    const auto hit =
+        test::http_get(server.port(), "/api/search?q=zqxmarker" + std::to_string(c) + "&limit=1");
+    REQUIRE(hit.status == 200);
+    CHECK(json::parse(hit.body)["total"] == 1);
+  }
+  stop = true;
+  for (auto& t : readers) t.join();
+  INFO("requests: " << requests << ", first problems: "
+                    << (problems.empty() ? std::string("none") : problems.front()));
+  CHECK(failures == 0);
+  CHECK(requests > 20);
+  CHECK(highest == base + kCommits * kPerPaper);
 }

@@ -149,3 +149,42 @@ TEST_CASE("an index directory that is not an index is never overwritten",
     CHECK_THAT(e.what(), Catch::Contains("concord index"));
   }
 }
+
+TEST_CASE("a 100 MB single paragraph is indexed as bounded entries", "[integration][bad-input]") {
+  test::TempDir dir;
+  const std::string sentence =
+      "Peace and security are indivisible in every region, and the world is one. ";
+  std::string text;
+  text.reserve((100u << 20) + sentence.size());
+  while (text.size() < (100u << 20)) text += sentence;
+  test::write_file(dir / "docs" / "huge.txt", text);
+  text.clear();
+  text.shrink_to_fit();
+  IndexRunOptions options;
+  options.index_dir = dir / "index";
+  options.inputs = {dir / "docs"};
+  const IndexReport r = run_index(options);
+  REQUIRE(r.added == 1);
+  // Entries of at most 64 KiB: every one holds the sentence, none holds the whole file.
+  CHECK(r.paragraphs_written >= (100u << 20) / (64u << 10));
+  IndexReader reader = IndexReader::open(IndexLocation::directory(dir / "index"));
+  Searcher searcher(reader);
+  SearchRequest request;
+  request.query = "\"the world is one\"";
+  const auto found = searcher.search(request);
+  CHECK(found.total == r.paragraphs_written);
+  CHECK(found.results[0].snippet.size() < 1024);
+}
+
+TEST_CASE("NUL bytes make a file binary, reported alone", "[integration][bad-input]") {
+  test::TempDir dir;
+  test::write_file(dir / "docs" / "nul.txt", std::string("Peace\0and\0security\0", 20));
+  test::write_file(dir / "docs" / "fine.txt", "Peace and security.\n");
+  IndexRunOptions options;
+  options.index_dir = dir / "index";
+  options.inputs = {dir / "docs"};
+  const IndexReport r = run_index(options);
+  CHECK(r.added == 1);
+  CHECK(r.failed == 1);
+  CHECK_THAT(outcome_for(r, "nul.txt").message, Catch::Contains("binary file, not text"));
+}

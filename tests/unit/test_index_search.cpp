@@ -231,6 +231,56 @@ TEST_CASE("bounds are enforced before Xapian sees the query", "[integration][sea
   CHECK_THROWS_WITH(parse_filter("region:"), Catch::Contains("has no value"));
 }
 
+TEST_CASE("hostile queries from the issue list get clear errors or sane answers",
+          "[integration][search][limits]") {
+  const auto error_of = [](const std::string& query) -> std::string {
+    try {
+      search(query);
+    } catch (const QuerySyntaxError& e) {
+      return e.what();
+    } catch (const Error& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  // 10,000 nested parentheses and a 50,000-deep AND/OR chain: refused by length, before any
+  // parsing (Xapian's matcher overflows the stack near 40,000 levels).
+  std::string parens = std::string(10'000, '(') + "peace" + std::string(10'000, ')');
+  CHECK_THAT(error_of(parens), Catch::Contains("longer than 4096"));
+  std::string chain;
+  for (int i = 0; i < 50'000; ++i) chain += (i % 2 ? " OR (t" : " AND (t") + std::to_string(i);
+  chain += std::string(50'000, ')');
+  CHECK_THAT(error_of(chain), Catch::Contains("longer than 4096"));
+  // Within the length limit, depth and word count have their own bounds, checked by the
+  // parser without recursing into the nesting.
+  CHECK_THAT(error_of(std::string(2'000, '(') + "a" + std::string(2'000, ')')),
+             Catch::Contains("nested deeper than 32"));
+  std::string terms;
+  for (int i = 0; i < 10'000 && terms.size() < 4000; ++i) terms += "w" + std::to_string(i) + " ";
+  CHECK_THAT(error_of(terms), Catch::Contains("more than 256 words"));
+  // `*` alone is every paragraph, not an error.
+  CHECK(search("*").total == 114);
+  // NUL bytes and invalid UTF-8 are repaired at the boundary, never passed to Xapian raw.
+  CHECK(search(std::string("ASEAN\0way")).total >= 1);
+  CHECK(search("ASEAN \xff\xfe way").total >= 1);
+  // Markup in a query is text: it finds nothing here and cannot reach a snippet unescaped.
+  const auto markup = search("<script>alert(1)</script> ASEAN");
+  for (const auto& hit : markup.results) CHECK(hit.snippet.find("<script>") == std::string::npos);
+}
+
+TEST_CASE("a match that outruns the time backstop is an error, not inexact counts",
+          "[integration][search][limits]") {
+  IndexReader reader = seed().reader();
+  SearchLimits limits;
+  limits.max_seconds = 1e-9;
+  Searcher searcher(reader, limits);
+  SearchRequest request;
+  request.query = "security OR cooperation OR development";
+  CHECK_THROWS_WITH(searcher.search(request), Catch::Contains("ran longer than 1e-09 s"));
+  Searcher normal(reader);
+  CHECK(normal.search(request).total > 0);
+}
+
 TEST_CASE("markup in documents stays text in snippets", "[integration][search][escaping]") {
   test::TempDir dir;
   test::write_file(
