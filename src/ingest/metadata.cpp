@@ -270,6 +270,10 @@ DocumentMeta parse_sidecar(std::string_view json_text, const std::string& origin
     throw Error(ErrorCode::kInvalidInput, origin + ":" + std::to_string(line) + ":" +
                                               std::to_string(column) +
                                               ": sidecar is not valid JSON");
+  } catch (const nlohmann::json::exception&) {
+    // Valid syntax the parser still refuses, such as a number out of range (found by fuzzing).
+    throw Error(ErrorCode::kInvalidInput,
+                origin + ": sidecar is not valid JSON (a value is out of range)");
   }
   if (!doc.is_object()) {
     throw Error(ErrorCode::kInvalidInput, origin + ": sidecar must be a JSON object");

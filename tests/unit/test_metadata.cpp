@@ -49,6 +49,9 @@ TEST_CASE("bad sidecars name the file, line and column or key", "[unit][metadata
     CHECK(e.code() == ErrorCode::kInvalidInput);
     CHECK(std::string(e.what()).find("paper.meta.json:3:") != std::string::npos);
   }
+  // Found by fuzzing: a number beyond double's range is a clear error, not a crash.
+  CHECK_THROWS_WITH(parse_sidecar(R"({"pages": 9E700})", "p.json"),
+                    Catch::Contains("p.json: sidecar is not valid JSON (a value is out of range)"));
   CHECK_THROWS_WITH(parse_sidecar(R"({"date": "21/02/2023"})", "p.json"),
                     Catch::Contains("date '21/02/2023' is not ISO 8601"));
   CHECK_THROWS_WITH(parse_sidecar(R"({"title": ["a"]})", "p.json"),
