@@ -44,14 +44,28 @@ struct ParagraphRecord {
 };
 
 // Where an index lives: one directory, or several shards (directories or tcp://host:port of
-// xapian-tcpsrv servers) read as one.
+// xapian-tcpsrv servers) read as one. A directory written by `concord index --shards N`
+// stands for its shards (listed in its XAPIANDB stub file, which Xapian's tools read too).
 struct IndexLocation {
   std::vector<std::string> shards;  // a single entry for an unsharded index
 
   static IndexLocation directory(const std::filesystem::path& dir) {
     return IndexLocation{{dir.string()}};
   }
+  // "DIR", or a comma-separated list of shards: "a,b,tcp://host:8001".
+  static IndexLocation parse(std::string_view spec);
 };
+
+// The name of the stub file that lists the shards of a sharded index directory.
+inline constexpr std::string_view kShardStubFile = "XAPIANDB";
+
+// The shard (0..shards-1) a paper lives in: a stable hash (FNV-1a) of its id, the same on
+// every run and machine, so that a re-index replaces a paper in place.
+std::size_t shard_of(std::string_view doc_id, std::size_t shards);
+
+// The (kind, target) lines of a Xapian stub database file ("glass shard-0", "auto replica_1",
+// "remote host:port"), without comments.
+std::vector<std::pair<std::string, std::string>> read_stub(const std::filesystem::path& stub);
 
 // Read access to an index. Not safe for concurrent use: give each thread its own reader
 // (opening is cheap). reopen() moves to the latest commit.
@@ -64,8 +78,17 @@ class IndexReader {
   IndexReader& operator=(IndexReader&&) noexcept;
   ~IndexReader();
 
-  // Picks up changes committed since open or the last reopen. Returns true if any.
+  // Picks up changes committed since open or the last reopen. Returns true if any. Also
+  // retries shards that were unavailable (at most every few seconds).
   bool reopen();
+
+  // Shards of a multi-shard index that could not be reached: answers come from the others
+  // and are partial. Empty when every shard answered. A single-shard index never gets here:
+  // failing to reach it is an error.
+  [[nodiscard]] const std::vector<std::string>& unavailable_shards() const;
+  // Reconnects after a shard failed during a read (Xapian's NetworkError); the caller then
+  // retries once. Throws Error(kUnavailable) when no shard is left.
+  void recover();
 
   [[nodiscard]] std::vector<DocumentInfo> documents() const;
   [[nodiscard]] std::optional<DocumentInfo> document(std::string_view doc_id) const;

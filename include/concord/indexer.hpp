@@ -21,6 +21,9 @@ struct IndexRunOptions {
   // there (also an index written by an incompatible Concord). Readers see the old index
   // until then; a crash leaves it untouched.
   bool rebuild = false;
+  // Write the index as this many shards (DIR/shard-K plus a XAPIANDB stub listing them);
+  // 0 keeps what the directory has (one database for a new index).
+  unsigned shards = 0;
   IngestOptions ingest;
   std::string stem_language = "english";  // only used when the index is created
   std::string taxonomy_path;              // empty: the built-in taxonomy

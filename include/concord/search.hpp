@@ -71,6 +71,9 @@ struct SearchRequest {
   std::size_t per_doc = 0;  // at most this many hits per paper; 0 = no limit
   SortOrder sort = SortOrder::kRelevance;
   std::size_t snippet_bytes = 300;
+  // With a sharded index, refuse to answer (Error kUnavailable) rather than answer from the
+  // shards that are up.
+  bool require_complete = false;
   FacetRequest facets;
 };
 
@@ -111,6 +114,8 @@ struct SearchResponse {
   std::map<std::string, std::vector<FacetValue>> facets;
   std::vector<Filter> filters;  // effective filters (request + query)
   std::vector<std::string> warnings;
+  // Shards that did not answer: the result is partial (counts and hits miss their papers).
+  std::vector<std::string> unavailable_shards;
   double took_ms = 0;
 };
 

@@ -88,11 +88,18 @@ json search(const SearchResponse& r) {
   for (const auto& f : r.filters) {
     filters.push_back({{"field", f.field}, {"value", f.value}, {"exclude", f.exclude}});
   }
-  return {{"query", r.query},     {"total", r.total},
-          {"offset", r.offset},   {"limit", r.limit},
-          {"results", results},   {"facets", facets},
-          {"filters", filters},   {"warnings", r.warnings},
-          {"took_ms", r.took_ms}, {"total_documents", r.total_documents}};
+  return {{"query", r.query},
+          {"total", r.total},
+          {"offset", r.offset},
+          {"limit", r.limit},
+          {"results", results},
+          {"facets", facets},
+          {"filters", filters},
+          {"warnings", r.warnings},
+          {"took_ms", r.took_ms},
+          {"total_documents", r.total_documents},
+          {"partial", !r.unavailable_shards.empty()},
+          {"unavailable_shards", r.unavailable_shards}};
 }
 
 json document(const DocumentInfo& info, bool with_outline) {

@@ -115,6 +115,10 @@ void print_search(const SearchResponse& r, bool show_facets) {
         r.total == 1 ? "" : "s", r.total == 1 ? "es" : "", style.bold("\"" + r.query + "\""),
         r.offset + (r.results.empty() ? 0 : 1), r.offset + r.results.size(), r.took_ms);
   }
+  if (!r.unavailable_shards.empty()) {
+    std::cout << style.bold("partial results:") << " shard " << join(r.unavailable_shards, ", ")
+              << " unavailable; its papers are missing from counts and hits\n";
+  }
   for (const auto& w : r.warnings) std::cout << "warning: " << w << "\n";
   std::size_t rank = r.offset;
   for (const auto& hit : r.results) {
@@ -178,6 +182,7 @@ int run_index_command(const GlobalOptions& global, const IndexOptions& options) 
   run.prune = options.prune;
   run.force = options.force;
   run.rebuild = options.rebuild;
+  run.shards = options.shards;
   run.taxonomy_path = options.taxonomy;
   run.gazetteer_path = options.gazetteer;
   run.metadata_table = options.metadata;
@@ -201,7 +206,8 @@ int run_search_command(const GlobalOptions& global, const SearchOptions& options
   request.per_doc = options.per_doc;
   request.sort = parse_sort(options.sort);
   request.facets.count_documents = options.count_documents;
-  IndexReader reader = IndexReader::open(IndexLocation::directory(global.index_dir));
+  request.require_complete = options.complete;
+  IndexReader reader = IndexReader::open(IndexLocation::parse(global.index_dir));
   Searcher searcher(reader);
   SearchResponse response;
   try {
@@ -226,7 +232,7 @@ int run_search_command(const GlobalOptions& global, const SearchOptions& options
 }
 
 int run_documents_command(const GlobalOptions& global) {
-  IndexReader reader = IndexReader::open(IndexLocation::directory(global.index_dir));
+  IndexReader reader = IndexReader::open(IndexLocation::parse(global.index_dir));
   const auto docs = reader.documents();
   if (global.json) {
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
@@ -246,7 +252,7 @@ int run_documents_command(const GlobalOptions& global) {
 }
 
 int run_show_command(const GlobalOptions& global, const std::string& doc_id) {
-  IndexReader reader = IndexReader::open(IndexLocation::directory(global.index_dir));
+  IndexReader reader = IndexReader::open(IndexLocation::parse(global.index_dir));
   const auto doc = reader.document(doc_id);
   if (!doc) throw Error(ErrorCode::kNotFound, "no document with id '" + doc_id + "'");
   if (global.json) {
@@ -319,7 +325,7 @@ int run_inspect_command(const GlobalOptions& global, const std::string& file) {
 }
 
 int run_explain_command(const GlobalOptions& global, const std::string& paragraph_id) {
-  IndexReader reader = IndexReader::open(IndexLocation::directory(global.index_dir));
+  IndexReader reader = IndexReader::open(IndexLocation::parse(global.index_dir));
   const auto record = reader.paragraph(paragraph_id);
   if (!record) throw Error(ErrorCode::kNotFound, "no paragraph with id '" + paragraph_id + "'");
   if (global.json) {
@@ -391,8 +397,12 @@ std::string percent(std::size_t part, std::size_t whole) {
 
 std::optional<IndexReader> open_if_present(const std::string& dir) {
   std::error_code ec;
-  if (!std::filesystem::exists(std::filesystem::path(dir) / "iamglass", ec)) return std::nullopt;
-  return IndexReader::open(IndexLocation::directory(dir));
+  const std::filesystem::path path(dir);
+  if (dir.find(',') == std::string::npos && !std::filesystem::exists(path / "iamglass", ec) &&
+      !std::filesystem::exists(path / kShardStubFile, ec)) {
+    return std::nullopt;
+  }
+  return IndexReader::open(IndexLocation::parse(dir));
 }
 
 }  // namespace
@@ -454,7 +464,7 @@ int run_compare_command(const GlobalOptions& global, const CompareCommandOptions
 }
 
 int run_similar_command(const GlobalOptions& global, const SimilarCommandOptions& options) {
-  IndexReader reader = IndexReader::open(IndexLocation::directory(global.index_dir));
+  IndexReader reader = IndexReader::open(IndexLocation::parse(global.index_dir));
   ReuseFinder finder(reader);
   SimilarRequest request;
   request.paragraph_id = options.paragraph;
@@ -489,7 +499,7 @@ int run_similar_command(const GlobalOptions& global, const SimilarCommandOptions
 }
 
 int run_trace_command(const GlobalOptions& global, const TraceCommandOptions& options) {
-  IndexReader reader = IndexReader::open(IndexLocation::directory(global.index_dir));
+  IndexReader reader = IndexReader::open(IndexLocation::parse(global.index_dir));
   TraceRequest request;
   request.phrase = join(options.words, " ");
   request.slack = options.variation;
@@ -550,7 +560,7 @@ int run_trace_command(const GlobalOptions& global, const TraceCommandOptions& op
 
 int run_serve_command(const GlobalOptions& global, const ServeCommandOptions& options) {
   server::ServeOptions serve;
-  serve.index = IndexLocation::directory(global.index_dir);
+  serve.index = IndexLocation::parse(global.index_dir);
   serve.http.host = options.host;
   serve.http.port = static_cast<std::uint16_t>(options.port);
   serve.http.threads = options.threads;
@@ -568,7 +578,7 @@ int run_serve_command(const GlobalOptions& global, const ServeCommandOptions& op
 }
 
 int run_taxonomy_command(const GlobalOptions& global, bool regions) {
-  IndexReader reader = IndexReader::open(IndexLocation::directory(global.index_dir));
+  IndexReader reader = IndexReader::open(IndexLocation::parse(global.index_dir));
   if (regions) {
     const auto gazetteer = reader.gazetteer();
     nlohmann::ordered_json list = nlohmann::ordered_json::array();

@@ -23,6 +23,7 @@ struct SearchOptions {
   std::string sort = "relevance";
   bool show_facets = false;
   bool count_documents = false;
+  bool complete = false;
 };
 
 struct IndexOptions {
@@ -32,6 +33,7 @@ struct IndexOptions {
   bool prune = false;
   bool force = false;
   bool rebuild = false;
+  unsigned shards = 0;
   bool quiet = false;
   std::string taxonomy;
   std::string gazetteer;

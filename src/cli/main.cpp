@@ -13,7 +13,9 @@
 namespace {
 
 void add_common(CLI::App& cmd, concord::cli::GlobalOptions& global) {
-  cmd.add_option("--index", global.index_dir, "Index directory (default indexes/default)")
+  cmd.add_option("--index", global.index_dir,
+                 "Index directory (default indexes/default); to read several shards as one, "
+                 "a comma-separated list of directories and tcp://HOST:PORT (xapian-tcpsrv)")
       ->envname("CONCORD_INDEX");
   cmd.add_flag("--json", global.json, "Machine-readable JSON on stdout");
 }
@@ -47,6 +49,11 @@ int main(int argc, char** argv) {
   index->add_flag("--rebuild", index_opts.rebuild,
                   "Build a new index from PATHs only and replace the existing one at the commit");
   index->add_flag("--quiet", index_opts.quiet, "Only print failures");
+  index
+      ->add_option("--shards", index_opts.shards,
+                   "Write N shard databases under --index (papers placed by a hash of their "
+                   "id); an existing sharded index keeps its count")
+      ->check(CLI::Range(1, 256));
   index->add_option("--taxonomy", index_opts.taxonomy,
                     "Topic taxonomy file (default: the built-in one)");
   index->add_option(
@@ -69,6 +76,8 @@ int main(int argc, char** argv) {
   search->add_option("--sort", search_opts.sort, "relevance (default), newest, oldest or document")
       ->check(CLI::IsMember({"relevance", "newest", "oldest", "document"}));
   search->add_flag("--facets", search_opts.show_facets, "Also print facet counts");
+  search->add_flag("--complete", search_opts.complete,
+                   "Fail instead of answering from the reachable shards when one is down");
   search->add_flag("--count-documents", search_opts.count_documents,
                    "Facets count papers, not paragraphs");
 

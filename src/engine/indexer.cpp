@@ -11,6 +11,7 @@
 #include "concord/index.hpp"
 #include "concord/text.hpp"
 #include "logging.hpp"
+#include "shard_writers.hpp"
 
 namespace concord {
 
@@ -73,8 +74,8 @@ auto index_step(Fn&& fn) -> decltype(fn()) {
 }
 
 // The id a file's paper gets: its own, unless another existing file already owns that id.
-std::string claim_id(const std::string& wanted, const std::string& source, IndexWriter& writer,
-                     std::map<std::string, std::string>& claimed) {
+std::string claim_id(const std::string& wanted, const std::string& source,
+                     engine::ShardWriters& writer, std::map<std::string, std::string>& claimed) {
   const auto owner_of = [&](const std::string& id) -> std::string {
     if (const auto it = claimed.find(id); it != claimed.end()) return it->second;
     if (const auto existing = index_step([&] { return writer.find(id); }))
@@ -146,9 +147,8 @@ IndexReport index_files(const IndexRunOptions& options, const ProgressCallback& 
   }
   const std::string tagging = tagging_fingerprint(*taxonomy, *gazetteer);
 
-  IndexWriter writer = options.rebuild
-                           ? IndexWriter::rebuild(options.index_dir, options.stem_language)
-                           : IndexWriter::open(options.index_dir, options.stem_language);
+  engine::ShardWriters writer(options.index_dir, options.stem_language, options.shards,
+                              options.rebuild);
   writer.set_tagging_data(taxonomy->source(), gazetteer->source());
   Tagger tagger(taxonomy, gazetteer, options.stem_language);
   std::map<std::string, std::string> claimed;  // doc id -> source path, this run
@@ -255,10 +255,10 @@ IndexReport remove_documents(const fs::path& index_dir, const std::vector<std::s
   const auto started = Clock::now();
   IndexReport report;
   std::error_code ec;
-  if (!fs::exists(index_dir / "iamglass", ec)) {
+  if (!fs::exists(index_dir / "iamglass", ec) && !fs::exists(index_dir / kShardStubFile, ec)) {
     throw Error(ErrorCode::kNotFound, "no index at " + index_dir.string());
   }
-  IndexWriter writer = IndexWriter::open(index_dir);
+  engine::ShardWriters writer(index_dir, "english", 0, false);
   for (const auto& id : doc_ids) {
     FileOutcome outcome;
     outcome.doc_id = id;

@@ -84,7 +84,10 @@ BuiltPaper DocumentBuilder::build(const Paper& paper, const std::string& fingerp
     if (!type_key.empty()) doc.add_boolean_term(schema::bounded_term(schema::kType, type_key));
 
     doc.add_value(schema::kSlotDoc, meta.id);
-    doc.add_value(schema::kSlotOrder, schema::order_key(meta.id, p.ordinal));
+    const std::string order = schema::order_key(meta.id, p.ordinal);
+    doc.add_value(schema::kSlotOrder, order);
+    doc.add_value(schema::kSlotOldestFirst, schema::date_sort_key(date, order, false));
+    doc.add_value(schema::kSlotNewestFirst, schema::date_sort_key(date, order, true));
     if (!date.empty()) doc.add_value(schema::kSlotDate, date);
     doc.add_value(schema::kSlotFacets, schema::facet_key({meta.id, year, language, meta.issuer,
                                                           country_value, meta.type}));

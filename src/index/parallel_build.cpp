@@ -17,6 +17,14 @@ namespace concord::index {
 
 namespace fs = std::filesystem;
 
+}  // namespace concord::index
+
+std::size_t concord::shard_of(std::string_view doc_id, std::size_t shards) {
+  return shards <= 1 ? 0 : static_cast<std::size_t>(index::stable_hash(doc_id) % shards);
+}
+
+namespace concord::index {
+
 std::uint64_t stable_hash(std::string_view text) {
   std::uint64_t h = 14695981039346656037ULL;
   for (const unsigned char c : text) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
+#include <fstream>
 
 #include "concord/enrich.hpp"
 #include "concord/error.hpp"
@@ -48,25 +49,89 @@ Xapian::Database open_shard(const std::string& shard) {
   return Xapian::Database(shard);
 }
 
-std::pair<std::uint64_t, std::uint64_t> shard_identity(const std::string& shard) {
+std::pair<std::uint64_t, std::uint64_t> shard_identity_of(const std::string& shard) {
   struct stat st {};
   if (shard.rfind("tcp://", 0) == 0 || ::stat(shard.c_str(), &st) != 0) return {0, 0};
   return {st.st_dev, st.st_ino};
 }
 
-Xapian::Database open_all(const IndexLocation& location) {
-  Xapian::Database db;
-  for (const auto& shard : location.shards) {
-    try {
-      db.add_database(open_shard(shard));
-    } catch (const Xapian::Error& e) {
-      xapian_util::rethrow(e, shard);
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> read_stub(const fs::path& stub) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::ifstream in(stub);
+  std::string line;
+  while (std::getline(in, line)) {
+    const std::size_t start = line.find_first_not_of(" \t");
+    if (start == std::string::npos || line[start] == '#') continue;  // Xapian's comments
+    const std::size_t space = line.find_first_of(" \t", start);
+    if (space == std::string::npos) continue;
+    const std::size_t target = line.find_first_not_of(" \t", space);
+    if (target == std::string::npos) continue;
+    std::size_t end = line.find_last_not_of(" \t\r");
+    out.emplace_back(line.substr(start, space - start), line.substr(target, end + 1 - target));
+  }
+  return out;
+}
+
+namespace {
+
+// Replaces a sharded index directory by its shards, as listed in its stub file: lines
+// "glass PATH" or "auto PATH" (relative to the directory) and "remote HOST:PORT".
+std::vector<std::string> expand(const IndexLocation& location) {
+  std::vector<std::string> out;
+  for (const auto& entry : location.shards) {
+    const fs::path stub = fs::path(entry) / kShardStubFile;
+    std::error_code ec;
+    if (entry.rfind("tcp://", 0) == 0 || !fs::is_regular_file(stub, ec) ||
+        fs::exists(fs::path(entry) / "iamglass", ec)) {
+      out.push_back(entry);
+      continue;
+    }
+    for (const auto& [kind, target] : read_stub(stub)) {
+      if (kind == "remote") {
+        out.push_back("tcp://" + target);
+      } else {
+        out.push_back((fs::path(entry) / target).lexically_normal().string());
+      }
     }
   }
-  return db;
+  return out;
 }
 
 }  // namespace
+
+void IndexReader::Impl::connect() {
+  shards = expand(location);
+  shard_identity.clear();
+  for (const auto& shard : shards) shard_identity.push_back(shard_identity_of(shard));
+  Xapian::Database combined;
+  std::vector<std::string> missing;
+  for (const auto& shard : shards) {
+    try {
+      try {
+        combined.add_database(open_shard(shard));
+      } catch (const Xapian::Error& e) {
+        xapian_util::rethrow(e, shard);
+      }
+    } catch (const Error& e) {
+      const bool unreachable =
+          e.code() == ErrorCode::kUnavailable || e.code() == ErrorCode::kNotFound;
+      if (shards.size() == 1 || !unreachable) throw;
+      missing.push_back(shard);
+    }
+  }
+  if (!missing.empty() && missing.size() == shards.size()) {
+    throw Error(ErrorCode::kUnavailable, "no shard of the index is reachable (" + missing.front() +
+                                             (missing.size() > 1 ? ", ..." : "") + ")");
+  }
+  db = std::move(combined);
+  unavailable = std::move(missing);
+  connected_at = std::chrono::steady_clock::now();
+  forget_caches();
+}
+
+namespace {}  // namespace
 
 Xapian::Document IndexReader::Impl::document_by_term(const std::string& unique_term) {
   return xapian_util::with_retry(db, [&](Xapian::Database& d) {
@@ -85,8 +150,7 @@ IndexReader IndexReader::open(const IndexLocation& location) {
   if (location.shards.empty()) throw Error(ErrorCode::kInvalidArgument, "no index given");
   auto impl = std::make_unique<Impl>();
   impl->location = location;
-  for (const auto& shard : location.shards) impl->shard_identity.push_back(shard_identity(shard));
-  impl->db = open_all(location);
+  impl->connect();
   try {
     const std::string version = impl->db.get_metadata(std::string(schema::kVersionKey));
     if (!version.empty() && version != schema::kVersion) {
@@ -104,21 +168,52 @@ IndexReader IndexReader::open(const IndexLocation& location) {
 }
 
 bool IndexReader::reopen() {
+  Impl& impl = *impl_;
+  // A retry of unreachable shards costs a connection attempt, so not on every request.
+  constexpr auto kRetryUnavailable = std::chrono::seconds(5);
   std::vector<std::pair<std::uint64_t, std::uint64_t>> identity;
-  for (const auto& shard : impl_->location.shards) identity.push_back(shard_identity(shard));
-  if (identity != impl_->shard_identity) {
-    impl_->db = open_all(impl_->location);
-    impl_->shard_identity = std::move(identity);
-    impl_->forget_caches();
+  const auto shards = expand(impl.location);
+  for (const auto& shard : shards) identity.push_back(shard_identity_of(shard));
+  if (shards != impl.shards || identity != impl.shard_identity ||
+      (!impl.unavailable.empty() &&
+       std::chrono::steady_clock::now() - impl.connected_at > kRetryUnavailable)) {
+    impl.connect();
     return true;
   }
   try {
-    const bool changed = impl_->db.reopen();
-    if (changed) impl_->forget_caches();
+    const bool changed = impl.db.reopen();
+    if (changed) impl.forget_caches();
     return changed;
+  } catch (const Xapian::NetworkError&) {
+    impl.connect();  // a remote shard went away: go on with the others
+    return true;
   } catch (const Xapian::Error& e) {
     xapian_util::rethrow(e, "reopening index");
   }
+}
+
+const std::vector<std::string>& IndexReader::unavailable_shards() const {
+  return impl_->unavailable;
+}
+
+void IndexReader::recover() {
+  impl_->connect();
+}
+
+IndexLocation IndexLocation::parse(std::string_view spec) {
+  IndexLocation location;
+  std::size_t start = 0;
+  while (start <= spec.size()) {
+    std::size_t end = spec.find(',', start);
+    if (end == std::string_view::npos) end = spec.size();
+    std::string_view entry = spec.substr(start, end - start);
+    while (!entry.empty() && entry.front() == ' ') entry.remove_prefix(1);
+    while (!entry.empty() && entry.back() == ' ') entry.remove_suffix(1);
+    if (!entry.empty()) location.shards.emplace_back(entry);
+    start = end + 1;
+  }
+  if (location.shards.empty()) throw Error(ErrorCode::kInvalidArgument, "no index given");
+  return location;
 }
 
 std::vector<DocumentInfo> IndexReader::documents() const {

@@ -1,6 +1,7 @@
 // The Xapian side of an IndexReader, shared with the search module. Internal.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -20,6 +21,13 @@ struct IndexReader::Impl {
   // shards): `concord index --rebuild` swaps in a new directory, which Xapian's reopen()
   // cannot see, so reopen() compares these and opens the shards afresh when they differ.
   std::vector<std::pair<std::uint64_t, std::uint64_t>> shard_identity;
+  std::vector<std::string> shards;       // the location with sharded directories expanded
+  std::vector<std::string> unavailable;  // shards left out of `db`
+  std::chrono::steady_clock::time_point connected_at;
+
+  // (Re)opens every shard into `db`; in a multi-shard index an unreachable shard is left
+  // out and listed in `unavailable`.
+  void connect();
 
   // Parsed lazily, dropped when reopen() moves to a new revision.
   mutable std::shared_ptr<const Taxonomy> taxonomy;

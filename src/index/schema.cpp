@@ -1,6 +1,7 @@
 // Helpers for building terms and keys.
 #include "schema.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "concord/text.hpp"
@@ -13,6 +14,23 @@ std::string order_key(std::string_view doc_id, std::uint32_t ordinal) {
   std::string key(doc_id);
   key.push_back('\0');
   key.append(digits);
+  return key;
+}
+
+std::string date_sort_key(std::string_view date, std::string_view order_key, bool newest_first) {
+  std::string key(1, date.empty() ? '2' : '1');
+  if (!date.empty()) {
+    // Padded to 10 bytes with spaces: "2023" sorts before "2023-01-01" (' ' < '-' < digits).
+    const std::size_t used = std::min<std::size_t>(date.size(), 10);
+    key.append(date.substr(0, used));
+    key.append(10 - used, ' ');
+    if (newest_first) {
+      for (std::size_t i = 1; i < key.size(); ++i) {
+        key[i] = static_cast<char>(0x7F - static_cast<unsigned char>(key[i]));
+      }
+    }
+  }
+  key.append(order_key);
   return key;
 }
 

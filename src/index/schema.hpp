@@ -18,7 +18,7 @@
 namespace concord::schema {
 
 // Bump when the layout changes in a way older indexes cannot be read with.
-inline constexpr std::string_view kVersion = "4";
+inline constexpr std::string_view kVersion = "5";
 inline constexpr std::string_view kVersionKey = "concord:schema";
 inline constexpr std::string_view kStemmerKey = "concord:stemmer";
 
@@ -59,7 +59,16 @@ enum Slot : Xapian::valueno {
   kSlotRegions = 5,     // sorted region ids mentioned, joined by 0x1F
   kSlotDocTopics = 6,   // document id, 0x1E, the topics value: counts of papers per topic
   kSlotDocRegions = 7,  // document id, 0x1E, the regions value
+  // Sort keys, one per direction, because Xapian's remote backend sorts by one value only
+  // (no KeyMaker): date then document order, undated paragraphs last. See date_sort_key().
+  kSlotOldestFirst = 8,
+  kSlotNewestFirst = 9,
 };
+
+// The sort key of a paragraph for date order: dated paragraphs ("1", the date padded to 10
+// bytes, inverted byte by byte for newest first) before undated ones ("2"), then the order
+// key, so that same-day paragraphs stay in paper and paragraph order in both directions.
+std::string date_sort_key(std::string_view date, std::string_view order_key, bool newest_first);
 
 // The fields of a facet key, in order, separated by 0x1F: doc id, year, language (of the
 // paragraph), issuer, country ("CHN" 0x1D "China", or the name as given), type. Short on

@@ -144,7 +144,8 @@ class WildcardProcessor : public Xapian::FieldProcessor {
   std::vector<std::string> warnings;
 
  private:
-  Xapian::Database db_;
+  // The reader's database, by reference: it is replaced when the reader reopens shards.
+  const Xapian::Database& db_;
   const Analyzer& analyzer_;
   std::size_t limit_;
 };
@@ -167,7 +168,7 @@ struct QueryCompiler::Impl {
     parser.add_prefix(std::string(kWildcardField), &wildcard);
   }
 
-  Xapian::Database db;
+  const Xapian::Database& db;  // the reader's, see WildcardProcessor
   const Analyzer& analyzer;
   SearchLimits limits;
   Xapian::SimpleStopper stopper;
@@ -449,6 +450,7 @@ void collect(const Xapian::Query& q, bool negated, HighlightSpec& spec) {
 
 CompiledQuery QueryCompiler::compile(std::string_view raw) {
   Impl& impl = *impl_;
+  impl.parser.set_database(impl.db);  // the reader may have reopened its shards
   if (raw.size() > impl.limits.max_query_bytes) {
     throw Error(ErrorCode::kLimitExceeded,
                 "query is longer than " + std::to_string(impl.limits.max_query_bytes) + " bytes");

@@ -76,6 +76,8 @@ struct Searcher::Impl {
   search::QueryCompiler compiler;
 
   SearchResponse run(const SearchRequest& request);
+  void run_match(const SearchRequest& request, const search::CompiledQuery& compiled,
+                 SearchResponse& response);
 };
 
 Searcher::Searcher(IndexReader& reader, SearchLimits limits)
@@ -109,7 +111,7 @@ void check_window(const SearchRequest& request, const SearchLimits& limits) {
   }
 }
 
-void apply_sort(Xapian::Enquire& enquire, SortOrder sort, Xapian::MultiValueKeyMaker& by_date) {
+void apply_sort(Xapian::Enquire& enquire, SortOrder sort) {
   switch (sort) {
     case SortOrder::kRelevance:
       // Ties broken by paper and paragraph order, so results do not depend on how the
@@ -117,11 +119,10 @@ void apply_sort(Xapian::Enquire& enquire, SortOrder sort, Xapian::MultiValueKeyM
       enquire.set_sort_by_relevance_then_value(schema::kSlotOrder, false);
       break;
     case SortOrder::kDateNewest:
+      enquire.set_sort_by_value(schema::kSlotNewestFirst, false);
+      break;
     case SortOrder::kDateOldest:
-      // Same-day paragraphs in paper and paragraph order, whatever the index's history.
-      by_date.add_value(schema::kSlotDate, sort == SortOrder::kDateNewest);
-      by_date.add_value(schema::kSlotOrder, false);
-      enquire.set_sort_by_key(&by_date, false);
+      enquire.set_sort_by_value(schema::kSlotOldestFirst, false);
       break;
     case SortOrder::kDocumentOrder:
       enquire.set_sort_by_value(schema::kSlotOrder, false);
@@ -158,8 +159,36 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request) {
     }
   }
 
+  // A shard that fails during the match (a remote server went away) is left out once and
+  // the search runs again on the others; the response then says it is partial.
+  const std::size_t own_warnings = response.warnings.size();
+  for (int attempt = 1;; ++attempt) {
+    try {
+      run_match(request, compiled, response);
+      break;
+    } catch (const Xapian::NetworkError& e) {
+      if (attempt > 1 || reader.impl().shards.size() < 2) xapian_util::rethrow(e, "search");
+      reader.recover();
+      response.warnings.resize(own_warnings);
+    } catch (const Xapian::Error& e) {
+      xapian_util::rethrow(e, "search");
+    }
+  }
+  response.unavailable_shards = reader.unavailable_shards();
+  if (request.require_complete && !response.unavailable_shards.empty()) {
+    throw Error(ErrorCode::kUnavailable, "partial results refused: shard " +
+                                             response.unavailable_shards.front() +
+                                             " is unavailable");
+  }
+  response.took_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return response;
+}
+
+void Searcher::Impl::run_match(const SearchRequest& request, const search::CompiledQuery& compiled,
+                               SearchResponse& response) {
   Xapian::Database& db = reader.impl().db;
-  try {
+  {
     xapian_util::with_retry(db, [&](Xapian::Database& d) {
       const auto taxonomy = reader.taxonomy();
       const auto gazetteer = reader.gazetteer();
@@ -191,19 +220,35 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request) {
       Xapian::Enquire enquire(d);
       enquire.set_query(restrict(text, {}));
       enquire.set_weighting_scheme(Xapian::BM25Weight(1.2, 0, 1, 0.75, 0.5));
-      Xapian::MultiValueKeyMaker by_date;
-      apply_sort(enquire, request.sort, by_date);
+      apply_sort(enquire, request.sort);
       if (request.per_doc > 0) enquire.set_collapse_key(schema::kSlotDoc, request.per_doc);
       search::FacetCounter facets(d, request.facets, filter_set,
                                   search::FacetCounter::Context{*taxonomy, *gazetteer, [&] {
                                                                   return reader.document_table();
                                                                 }});
-      facets.attach(enquire);
       const Xapian::doccount all = d.get_doccount();
       enquire.set_time_limit(limits.max_seconds);
       const auto match_started = std::chrono::steady_clock::now();
-      const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                                                 static_cast<Xapian::doccount>(request.limit), all);
+      Xapian::MSet mset;
+      const auto& shards = reader.impl().shards;
+      if (std::any_of(shards.begin(), shards.end(),
+                      [](const std::string& s) { return s.rfind("tcp://", 0) == 0; })) {
+        // Through Xapian 1.4's remote protocol, match spies count some documents of a
+        // non-empty result page twice; counting in a pass of its own keeps facets exact.
+        Xapian::Enquire counting(d);
+        counting.set_query(enquire.get_query());
+        counting.set_weighting_scheme(Xapian::BoolWeight());
+        if (request.per_doc > 0) counting.set_collapse_key(schema::kSlotDoc, request.per_doc);
+        counting.set_time_limit(limits.max_seconds);
+        facets.attach(counting);
+        counting.get_mset(0, 0, all);
+        mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
+                                static_cast<Xapian::doccount>(request.limit));
+      } else {
+        facets.attach(enquire);
+        mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
+                                static_cast<Xapian::doccount>(request.limit), all);
+      }
       if (std::chrono::duration<double>(std::chrono::steady_clock::now() - match_started).count() >=
           limits.max_seconds) {
         char seconds[32];
@@ -248,12 +293,7 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request) {
       }
       return 0;
     });
-  } catch (const Xapian::Error& e) {
-    xapian_util::rethrow(e, "search");
   }
-  response.took_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  return response;
 }
 
 }  // namespace concord

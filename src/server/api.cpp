@@ -136,6 +136,7 @@ SearchRequest search_request(const Request& req, const SearchLimits& limits) {
     throw Error(ErrorCode::kInvalidArgument, "count must be paragraphs or documents");
   }
   r.facets.count_documents = count == "documents";
+  r.require_complete = req.param("complete", "false") == "true";
   r.facets.enabled = req.param("facets", "true") != "false";
   return r;
 }

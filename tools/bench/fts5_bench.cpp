@@ -485,7 +485,7 @@ class Fts5Runner {
 class ConcordRunner {
  public:
   explicit ConcordRunner(const fs::path& dir)
-      : reader_(concord::IndexReader::open(concord::IndexLocation::directory(dir))),
+      : reader_(concord::IndexReader::open(concord::IndexLocation::parse(dir.string()))),
         searcher_(reader_) {}
   QueryResult run(const Query& q, bool facets = true) {
     concord::SearchRequest request;

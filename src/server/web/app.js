@@ -414,7 +414,11 @@
     rememberFacets(data.facets);
     renderSummary(state, data);
     renderChips(state, data);
-    renderWarnings(data.warnings || []);
+    // A sharded index with a shard down answers from the others: say so first.
+    const partial = data.partial
+      ? [`Partial results: shard ${(data.unavailable_shards || []).join(', ')} unavailable; counts and hits miss its papers.`]
+      : [];
+    renderWarnings([...partial, ...(data.warnings || [])]);
     renderResults(state, data);
     renderPager(state, data);
     renderFacets(state, data);
