@@ -38,13 +38,15 @@ for t in "${targets[@]}"; do
   artifacts=$build/artifacts/$t
   mkdir -p "$corpus" "$artifacts"
   log=$build/$t.log
+  touch "$build/.started-$t"  # crashes of earlier runs stay in $artifacts but are not counted
   status=0
   "$build/fuzz/$t" "$corpus" "$root/tests/fuzz/corpus/$t" -max_total_time="$seconds" \
     -max_len=65536 -rss_limit_mb=4096 -timeout=30 -artifact_prefix="$artifacts/" \
     -print_final_stats=1 >"$log" 2>&1 || status=$?
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || echo 0)
-  crashes=$(find "$artifacts" -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' | wc -l)
+  crashes=$(find "$artifacts" -newer "$build/.started-$t" \( -name 'crash-*' -o -name 'leak-*' \
+    -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
   printf '%-14s %5ss  %9s runs  coverage %6s  crashes %s\n' "$t" "$seconds" "$runs" "$cov" "$crashes"
   if ((status != 0 || crashes > 0)); then
     failed=1

@@ -33,13 +33,19 @@ fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/concord-web.XXXXXX")"
 server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
+partial_pid=""
+stop_server() {
+  local pid=$1
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
   fi
+}
+cleanup() {
+  stop_server "$server_pid"
+  stop_server "$partial_pid"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -196,8 +202,21 @@ done
 url="${url%/}"
 echo "run.sh: serving $url; screenshots in $artifacts"
 
+# The same index as one shard of two, the other a remote shard that is down (nothing listens
+# on port 1): the page must say its results are partial.
+"$binary" serve --index "$work/index,tcp://127.0.0.1:1" --port 0 > "$work/serve-partial.log" 2>&1 &
+partial_pid=$!
+partial_url=""
+for _ in $(seq 1 100); do
+  partial_url="$(grep -o 'http://[^ ]*' "$work/serve-partial.log" | head -n 1 || true)"
+  [ -n "$partial_url" ] && break
+  kill -0 "$partial_pid" 2>/dev/null || { cat "$work/serve-partial.log" >&2; echo "run.sh: the partial server exited" >&2; exit 1; }
+  sleep 0.1
+done
+partial_url="${partial_url%/}"
+
 status=0
-CONCORD_URL="$url" CONCORD_ARTIFACTS="$artifacts" CONCORD_CHROMIUM="$chromium" \
+CONCORD_URL="$url" CONCORD_PARTIAL_URL="$partial_url" CONCORD_ARTIFACTS="$artifacts" CONCORD_CHROMIUM="$chromium" \
   timeout 100 node --test --test-concurrency=1 --test-reporter=spec "$here/ui.test.mjs" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "run.sh: browser tests failed (exit $status); server log:" >&2

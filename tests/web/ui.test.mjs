@@ -405,6 +405,19 @@ uiTest('7. a query that does not parse shows the server\'s message by the search
   await shot(page, '07b-query-warning');
 });
 
+uiTest('7b. a shard that is down makes the results visibly partial', async ({ page }) => {
+  const partial = (process.env.CONCORD_PARTIAL_URL || '').replace(/\/$/, '');
+  assert.ok(partial, 'CONCORD_PARTIAL_URL is set by run.sh');
+  const full = await api('/api/search?q=security&limit=1');
+  await afterSearch(page, () => page.goto(`${partial}/?q=security`), { status: 200 });
+  assert.ok(await page.locator('#warnings').isVisible(), 'the partial-results notice is shown');
+  assert.match(await page.locator('#warnings li').first().textContent(),
+    /^Partial results: shard tcp:\/\/127\.0\.0\.1:1 unavailable/);
+  // The reachable shard is the whole sample here, so the hits themselves are all there.
+  assert.equal(await summaryTotal(page), paragraphs(full.body.total));
+  await shot(page, '07c-partial-results');
+});
+
 uiTest('8. the keyboard reaches the search box, facets, the region tree and chips', async ({ page }) => {
   await gotoSearch(page, '?q=security');
   await page.evaluate(() => document.activeElement && document.activeElement.blur());
