@@ -36,8 +36,9 @@ export CONCORD_LOG=off
 docs=$work/docs
 mkdir -p "$docs"
 if [[ $files -gt 0 ]]; then
-  find "$corpus" -type f \( -name '*.txt' -o -name '*.md' \) | sort | head -n "$files" |
-    while read -r f; do cp "$f" "$docs/"; done
+  # No `| head` here: with pipefail, the writer's SIGPIPE when head exits would fail the run.
+  mapfile -t all < <(find "$corpus" -type f \( -name '*.txt' -o -name '*.md' \) | sort)
+  for f in "${all[@]:0:$files}"; do cp "$f" "$docs/"; done
 else
   cp -r "$corpus/." "$docs/"
 fi
@@ -48,11 +49,11 @@ paragraphs() {  # paragraph count of an index, or "none" when it cannot be opene
     echo none
     return
   fi
-  grep -o '"total": [0-9]*' <<<"$out" | head -1 | grep -o '[0-9]*$' || echo none
+  grep -m1 -o '"total": [0-9]*' <<<"$out" | grep -o '[0-9]*$' || echo none
 }
 marker_hits() {
   { "$concord" search --index "$1" --json "$2" --limit 1 2>/dev/null || true; } |
-    grep -o '"total": [0-9]*' | head -1 | grep -o '[0-9]*$' || echo none
+    grep -m1 -o '"total": [0-9]*' | grep -o '[0-9]*$' || echo none
 }
 checked() {  # xapian-check passes (an index directory that was never created is fine too)
   [[ ! -f $1/iamglass ]] && return 0

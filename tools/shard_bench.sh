@@ -36,7 +36,7 @@ cleanup() {
 trap cleanup EXIT
 export CONCORD_LOG=warn
 
-field() { grep -o "\"$1\":[0-9.e+-]*" <<<"$2" | head -1 | cut -d: -f2; }
+field() { awk -v k="\"$1\":" '{ i = index($0, k); if (i) { s = substr($0, i + length(k)); sub(/[^0-9.e+-].*/, "", s); print s; exit } }' <<<"$2"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo $((20000 + RANDOM % 20000)); }
 
 meta_args=()
