@@ -3,7 +3,6 @@
 // the first line is "METHOD PATH", the following lines are decoded "name=value" parameters.
 #include "fuzz_target.hpp"
 
-
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>

@@ -3,7 +3,6 @@
 // ("field:value"); a last line starting with '#' sets offset/limit bytes.
 #include "fuzz_target.hpp"
 
-
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
