@@ -111,6 +111,12 @@ class IndexReader {
   [[nodiscard]] std::shared_ptr<const DocumentTable> document_table() const;
   [[nodiscard]] std::string stem_language() const;
 
+  // Keeps the facet values of every paragraph in memory (about 20 bytes per paragraph, read
+  // by the first search after open or a change), so counting facets costs a few
+  // nanoseconds per match instead of a value lookup. For long-lived readers such as the
+  // server; has no effect on an index of several shards.
+  void keep_facets_in_memory(bool keep);
+
   struct Impl;
   [[nodiscard]] Impl& impl() const { return *impl_; }
 

@@ -9,6 +9,7 @@
 #include "concord/enrich.hpp"
 #include "concord/error.hpp"
 #include "concord/index.hpp"
+#include "logging.hpp"
 #include "reader_impl.hpp"
 #include "records.hpp"
 #include "schema.hpp"
@@ -337,6 +338,29 @@ std::shared_ptr<const IndexReader::DocumentTable> IndexReader::document_table() 
     impl_->documents = std::move(table);
   }
   return impl_->documents;
+}
+
+void IndexReader::keep_facets_in_memory(bool keep) {
+  impl_->keep_columns = keep;
+  if (!keep) impl_->columns.clear();
+}
+
+std::shared_ptr<const ValueColumn> IndexReader::Impl::column(Xapian::valueno slot) const {
+  // Inside Xapian 1.4's matcher a match spy sees each shard's own document ids, with no way
+  // to tell which shard it is in, so a column indexed by document id only serves a single
+  // local database. Remote shards could not ship one anyway.
+  if (!keep_columns || shards.size() != 1 || shards.front().rfind("tcp://", 0) == 0) return nullptr;
+  auto& cached = columns[slot];
+  if (!cached) {
+    const auto started = std::chrono::steady_clock::now();
+    cached = std::make_shared<const ValueColumn>(ValueColumn::read(db, slot));
+    detail::log().debug(
+        "facet slot {} in memory: {} values, {} KiB, read in {:.1f} ms", slot, cached->table.size(),
+        cached->memory_bytes() / 1024,
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count());
+  }
+  return cached;
 }
 
 }  // namespace concord

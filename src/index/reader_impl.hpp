@@ -3,6 +3,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,6 +12,7 @@
 #include <xapian.h>
 
 #include "concord/index.hpp"
+#include "value_column.hpp"
 
 namespace concord {
 
@@ -33,11 +36,18 @@ struct IndexReader::Impl {
   mutable std::shared_ptr<const Taxonomy> taxonomy;
   mutable std::shared_ptr<const Gazetteer> gazetteer;
   mutable std::shared_ptr<const DocumentTable> documents;
+  // Facet slots held in memory, for readers that asked for them (see value_column.hpp).
+  bool keep_columns = false;
+  mutable std::map<Xapian::valueno, std::shared_ptr<const ValueColumn>> columns;
   void forget_caches() const {
     taxonomy.reset();
     gazetteer.reset();
     documents.reset();
+    columns.clear();
   }
+  // The slot's column, read on first use; null when columns are not kept or the index is
+  // not one local database.
+  std::shared_ptr<const ValueColumn> column(Xapian::valueno slot) const;
 
   Xapian::Document document_by_term(const std::string& unique_term);  // empty doc if none
 };

@@ -38,7 +38,10 @@ std::string facet_key(const std::vector<std::string>& fields) {
   std::string key;
   for (std::size_t i = 0; i < fields.size(); ++i) {
     if (i) key.push_back('\x1f');
-    key += fields[i];
+    // A separator inside a field (a hostile sidecar) would shift every later field.
+    for (const char c : fields[i]) {
+      if (c != '\x1e' && c != '\x1f') key.push_back(c);
+    }
   }
   return key;
 }

@@ -24,13 +24,70 @@ const std::vector<std::pair<std::string, schema::FacetKeyField>>& key_fields() {
 
 }  // namespace
 
+// Counts codes by document id: a few nanoseconds per match, against a value-stream lookup
+// and a map insert for ValueCountMatchSpy. Only for local databases, whose document ids the
+// column was read with.
+class FacetCounter::SlotCounter::ColumnSpy : public Xapian::MatchSpy {
+ public:
+  explicit ColumnSpy(std::shared_ptr<const ValueColumn> column)
+      : column_(std::move(column)), counts_(column_->table.size(), 0) {}
+  void operator()(const Xapian::Document& doc, double) override {
+    ++counts_[column_->code(doc.get_docid())];
+  }
+  [[nodiscard]] const ValueColumn& column() const { return *column_; }
+  [[nodiscard]] const std::vector<std::uint64_t>& counts() const { return counts_; }
+
+ private:
+  std::shared_ptr<const ValueColumn> column_;
+  std::vector<std::uint64_t> counts_;
+};
+
+FacetCounter::SlotCounter::SlotCounter(Xapian::valueno slot,
+                                       std::shared_ptr<const ValueColumn> column) {
+  if (column) {
+    column_spy_ = std::make_unique<ColumnSpy>(std::move(column));
+  } else {
+    value_spy_ = std::make_unique<Xapian::ValueCountMatchSpy>(slot);
+  }
+}
+
+FacetCounter::SlotCounter::~SlotCounter() = default;
+
+Xapian::MatchSpy& FacetCounter::SlotCounter::spy() {
+  if (column_spy_) return *column_spy_;
+  return *value_spy_;
+}
+
+void FacetCounter::SlotCounter::collect() const {
+  if (collected_) return;
+  collected_ = std::make_unique<ValueTable>();
+  collected_counts_.assign(1, 0);
+  for (auto it = value_spy_->values_begin(); it != value_spy_->values_end(); ++it) {
+    const std::uint32_t code = collected_->add(*it);
+    if (code >= collected_counts_.size()) collected_counts_.resize(code + 1, 0);
+    collected_counts_[code] += it.get_termfreq();
+  }
+}
+
+const ValueTable& FacetCounter::SlotCounter::table() const {
+  if (column_spy_) return column_spy_->column().table;
+  collect();
+  return *collected_;
+}
+
+const std::vector<std::uint64_t>& FacetCounter::SlotCounter::counts() const {
+  if (column_spy_) return column_spy_->counts();
+  collect();
+  return collected_counts_;
+}
+
 FacetCounter::FacetCounter(const Xapian::Database& db, const FacetRequest& request,
                            const FilterSet& filters, Context context)
     : db_(db),
       request_(request),
       filters_(filters),
       context_(std::move(context)),
-      key_spy_(schema::kSlotFacets) {}
+      key_counter_(counter(schema::kSlotFacets)) {}
 
 FacetCounter::~FacetCounter() = default;
 
@@ -40,15 +97,19 @@ Xapian::valueno FacetCounter::set_slot(const std::string& field) const {
   return request_.count_documents ? schema::kSlotDocRegions : schema::kSlotRegions;
 }
 
+std::unique_ptr<FacetCounter::SlotCounter> FacetCounter::counter(Xapian::valueno slot) const {
+  return std::make_unique<SlotCounter>(slot, context_.column ? context_.column(slot) : nullptr);
+}
+
 void FacetCounter::attach(Xapian::Enquire& enquire) {
-  // The key spy also gives the exact total, so it is always attached.
-  enquire.add_matchspy(&key_spy_);
+  // The key counter also gives the exact total, so it is always attached.
+  enquire.add_matchspy(&key_counter_->spy());
   if (!request_.enabled) return;
   for (const std::string field : {"topic", "region"}) {
     if (filters_.has_field(field)) continue;
-    auto spy = std::make_unique<Xapian::ValueCountMatchSpy>(set_slot(field));
-    enquire.add_matchspy(spy.get());
-    set_spies_.emplace(field, std::move(spy));
+    auto counts = counter(set_slot(field));
+    enquire.add_matchspy(&counts->spy());
+    set_counters_.emplace(field, std::move(counts));
   }
 }
 
@@ -57,138 +118,185 @@ std::uint64_t FacetCounter::matched_paragraphs() const {
   // (get_total() over-counts when shards are remote: Xapian 1.4 adds documents the merged
   // match looks at again to the total, though not to the value counts.)
   std::uint64_t total = 0;
-  for (auto it = key_spy_.values_begin(); it != key_spy_.values_end(); ++it) {
-    total += it.get_termfreq();
-  }
-  return total;
+  for (const std::uint64_t n : key_counter_->counts()) total += n;
+  return total - key_counter_->counts().front();  // code 0: documents without a key
 }
 
 std::uint64_t FacetCounter::matched_documents() const {
-  std::set<std::string_view> docs;
-  std::vector<std::string> keys;  // the views point into these
-  for (auto it = key_spy_.values_begin(); it != key_spy_.values_end(); ++it) keys.push_back(*it);
-  for (const auto& key : keys) docs.insert(std::string_view(key).substr(0, key.find('\x1f')));
-  return docs.size();
+  const ValueTable& keys = key_counter_->table();
+  const auto& counts = key_counter_->counts();
+  std::vector<bool> seen(keys.part_count(), false);
+  std::uint64_t documents = 0;
+  for (std::uint32_t code = 1; code < counts.size(); ++code) {
+    if (counts[code] == 0) continue;
+    const std::uint32_t doc = keys.parts(code)[schema::kKeyDoc];
+    if (!seen[doc]) {
+      seen[doc] = true;
+      ++documents;
+    }
+  }
+  return documents;
 }
 
+namespace {
+
+// Distinct (value, paper) pairs to counts of papers per value.
+std::vector<std::uint64_t> papers_per_value(
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs, std::size_t values) {
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  std::vector<std::uint64_t> counts(values, 0);
+  for (const auto& [value, paper] : pairs) ++counts[value];
+  return counts;
+}
+
+}  // namespace
+
 // One pass over the distinct facet keys fills the tallies of every paper-level field asked
-// for: a key is split once, not once per field.
+// for; keys were split into interned parts once, so this adds integers.
 std::map<std::string, FacetCounter::Tally> FacetCounter::tally_key_fields(
-    const std::vector<std::string>& fields, const Xapian::ValueCountMatchSpy& spy) const {
+    const std::vector<std::string>& fields, const SlotCounter& key_counts) const {
   std::vector<schema::FacetKeyField> which;
   for (const auto& field : fields) {
     for (const auto& [name, f] : key_fields()) {
       if (name == field) which.push_back(f);
     }
   }
-  std::vector<Tally> counts(fields.size());
-  // Documents mode: the distinct papers behind each value.
-  std::vector<std::map<std::string, std::set<std::string>, std::less<>>> docs(fields.size());
-  std::array<std::string_view, schema::kKeyFields> parts;
-  for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
-    const std::string key = *it;
-    std::size_t n = 0, start = 0;
-    for (; n < parts.size(); ++n) {
-      const std::size_t end = key.find('\x1f', start);
-      parts[n] = std::string_view(key).substr(start, end - start);
-      if (end == std::string::npos) break;
-      start = end + 1;
-    }
-    if (n + 1 != parts.size()) continue;  // not a key of this schema
+  const ValueTable& keys = key_counts.table();
+  const auto& counts = key_counts.counts();
+  std::vector<std::vector<std::uint64_t>> by_part(which.size());
+  std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> papers(which.size());
+  for (auto& c : by_part) c.assign(keys.part_count(), 0);
+  for (std::uint32_t code = 1; code < counts.size(); ++code) {
+    if (counts[code] == 0) continue;
+    const auto parts = keys.parts(code);
+    if (parts.size() != schema::kKeyFields) continue;  // not a key of this schema
     for (std::size_t f = 0; f < which.size(); ++f) {
-      const std::string_view value = parts[which[f]];
-      if (value.empty()) continue;
+      const std::uint32_t part = parts[which[f]];
+      if (keys.part(part).empty()) continue;
       if (request_.count_documents) {
-        auto slot = docs[f].find(value);
-        if (slot == docs[f].end())
-          slot = docs[f].emplace(std::string(value), std::set<std::string>{}).first;
-        slot->second.emplace(parts[schema::kKeyDoc]);
+        papers[f].emplace_back(part, parts[schema::kKeyDoc]);
       } else {
-        auto slot = counts[f].find(value);
-        if (slot == counts[f].end()) slot = counts[f].emplace(std::string(value), 0).first;
-        slot->second += it.get_termfreq();
+        by_part[f][part] += counts[code];
       }
     }
   }
   std::map<std::string, Tally> out;
-  for (std::size_t f = 0; f < fields.size(); ++f) {
-    for (const auto& [value, set] : docs[f]) counts[f][value] = set.size();
-    out[fields[f]] = std::move(counts[f]);
+  for (std::size_t f = 0; f < which.size(); ++f) {
+    if (request_.count_documents) by_part[f] = papers_per_value(papers[f], keys.part_count());
+    Tally& tally = out[fields[f]];
+    for (std::uint32_t part = 1; part < by_part[f].size(); ++part) {
+      if (by_part[f][part] > 0) tally.emplace_back(keys.part(part), by_part[f][part]);
+    }
   }
   return out;
 }
 
 FacetCounter::Tally FacetCounter::tally_set_field(const std::string& field,
-                                                  const Xapian::ValueCountMatchSpy& spy) const {
-  // A set's members are expanded once per distinct member (regions roll up to their
+                                                  const SlotCounter& set_counts) const {
+  const ValueTable& sets = set_counts.table();
+  const auto& counts = set_counts.counts();
+  // Each member id expands once into the values it counts for (regions roll up to their
   // ancestors); a paragraph counts once per value however many members reach it.
-  std::map<std::string, std::vector<std::string_view>, std::less<>> expansion;
-  const auto expand = [&](std::string_view member) -> const std::vector<std::string_view>& {
-    auto it = expansion.find(member);
-    if (it != expansion.end()) return it->second;
+  std::vector<std::string_view> names;  // into the table and the gazetteer
+  std::map<std::string_view, std::uint32_t> name_ids;
+  std::vector<std::vector<std::uint32_t>> expansion(sets.part_count());
+  std::vector<bool> expanded(sets.part_count(), false);
+  const auto expand = [&](std::uint32_t member) -> const std::vector<std::uint32_t>& {
+    if (expanded[member]) return expansion[member];
+    expanded[member] = true;
+    const std::string_view id = sets.part(member);
     std::vector<std::string_view> values;
     if (field == "region") {
-      for (const auto& ancestor : context_.gazetteer.closure(member)) values.push_back(ancestor);
+      for (const auto& ancestor : context_.gazetteer.closure(id)) values.push_back(ancestor);
     }
-    it = expansion.emplace(std::string(member), std::move(values)).first;
-    if (it->second.empty()) it->second.push_back(it->first);  // itself, owned by the map
-    return it->second;
-  };
-  const auto members = [&](std::string_view set, std::vector<std::string_view>& out) {
-    std::size_t start = 0;
-    for (;;) {
-      const std::size_t end = set.find('\x1f', start);
-      const auto& values = expand(set.substr(start, end - start));
-      out.insert(out.end(), values.begin(), values.end());
-      if (end == std::string_view::npos) break;
-      start = end + 1;
+    if (values.empty()) values.push_back(id);
+    for (const auto value : values) {
+      auto it = name_ids.find(value);
+      if (it == name_ids.end()) {
+        it = name_ids.emplace(value, static_cast<std::uint32_t>(names.size())).first;
+        names.push_back(value);
+      }
+      expansion[member].push_back(it->second);
     }
+    return expansion[member];
   };
-  const auto add = [](Tally& counts, std::vector<std::string_view>& list, std::uint64_t n) {
-    std::sort(list.begin(), list.end());
-    list.erase(std::unique(list.begin(), list.end()), list.end());
-    for (const auto value : list) {
-      auto slot = counts.find(value);
-      if (slot == counts.end()) slot = counts.emplace(std::string(value), 0).first;
-      slot->second += n;
-    }
-  };
-  Tally counts;
-  std::vector<std::string_view> list;
+
+  std::vector<std::uint64_t> totals;
   if (!request_.count_documents) {
-    for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
-      const std::string set = *it;
-      list.clear();
-      members(set, list);
-      add(counts, list, it.get_termfreq());
+    std::vector<std::uint32_t> last_code;  // by value: the last set that counted it
+    for (std::uint32_t code = 1; code < counts.size(); ++code) {
+      if (counts[code] == 0) continue;
+      for (const std::uint32_t member : sets.parts(code)) {
+        for (const std::uint32_t value : expand(member)) {
+          if (value >= totals.size()) {
+            totals.resize(value + 1, 0);
+            last_code.resize(value + 1, 0);
+          }
+          if (last_code[value] == code) continue;
+          last_code[value] = code;
+          totals[value] += counts[code];
+        }
+      }
     }
-    return counts;
+  } else {
+    // "paper\x1eset": a paper counts once per value, whatever its number of paragraphs.
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> papers;
+    for (std::uint32_t code = 1; code < counts.size(); ++code) {
+      if (counts[code] == 0 || sets.value(code).find('\x1e') == std::string_view::npos) continue;
+      const auto parts = sets.parts(code);
+      for (const std::uint32_t member : parts.subspan(1)) {
+        for (const std::uint32_t value : expand(member)) papers.emplace_back(value, parts[0]);
+      }
+    }
+    totals = papers_per_value(std::move(papers), names.size());
   }
-  // "doc\x1eset": a paper counts once per value, whatever its number of paragraphs.
-  std::map<std::string, std::vector<std::string_view>, std::less<>> per_doc;
-  for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
-    const std::string value = *it;
-    const std::size_t sep = value.find('\x1e');
-    if (sep == std::string::npos) continue;
-    auto slot = per_doc.find(std::string_view(value).substr(0, sep));
-    if (slot == per_doc.end())
-      slot = per_doc.emplace(value.substr(0, sep), std::vector<std::string_view>{}).first;
-    members(std::string_view(value).substr(sep + 1), slot->second);
+  Tally tally;
+  for (std::uint32_t value = 0; value < totals.size(); ++value) {
+    if (totals[value] > 0 && !names[value].empty()) tally.emplace_back(names[value], totals[value]);
   }
-  for (auto& [doc, values] : per_doc) add(counts, values, 1);
-  return counts;
+  return tally;
 }
 
 std::vector<FacetValue> FacetCounter::present(const std::string& field, const Tally& counts) const {
+  const std::vector<std::string> selected = filters_.values(field);
+  const auto is_selected = [&](std::string_view raw) {
+    const std::string_view value = raw.substr(0, raw.find_first_of("\x1f\x1d"));
+    return std::find(selected.begin(), selected.end(), value) != selected.end();
+  };
+  const auto by_count = [](const auto& a, const auto& b) {
+    if (a.second != b.second) return a.second > b.second;
+    return a.first < b.first;
+  };
+  Tally kept = counts;
+  if (field == "year") {
+    std::sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) {
+      return a.first > b.first;  // newest first, all years kept
+    });
+  } else if (field == "region" || kept.size() <= request_.max_values) {
+    // Regions keep their whole tree (a drill-down needs every level).
+    std::sort(kept.begin(), kept.end(), by_count);
+  } else {
+    // The most frequent values, and every selected one: the user must be able to unselect it.
+    // Only those get labels (a paper facet can have thousands of values).
+    const auto top = kept.begin() + static_cast<std::ptrdiff_t>(request_.max_values);
+    std::partial_sort(kept.begin(), top, kept.end(), by_count);
+    const auto chosen = std::stable_partition(
+        top, kept.end(), [&](const auto& entry) { return is_selected(entry.first); });
+    kept.erase(chosen, kept.end());
+    std::sort(kept.begin(), kept.end(), by_count);
+  }
+
   std::vector<FacetValue> out;
-  out.reserve(counts.size());
+  out.reserve(kept.size());
   std::shared_ptr<const IndexReader::DocumentTable> documents;  // titles, for the doc facet
-  for (const auto& [raw, count] : counts) {
+  for (const auto& [raw, count] : kept) {
     FacetValue fv;
     const std::size_t sep = raw.find_first_of("\x1f\x1d");
-    fv.value = raw.substr(0, sep);
-    fv.label = sep == std::string::npos ? raw : raw.substr(sep + 1);
+    fv.value = std::string(raw.substr(0, sep));
+    fv.label = std::string(sep == std::string_view::npos ? raw : raw.substr(sep + 1));
     fv.count = count;
+    fv.selected = is_selected(raw);
     if (field == "doc") {
       if (!documents) documents = context_.documents();
       const auto doc = documents->find(fv.value);
@@ -201,27 +309,6 @@ std::vector<FacetValue> FacetCounter::present(const std::string& field, const Ta
     }
     out.push_back(std::move(fv));
   }
-  const std::vector<std::string> selected = filters_.values(field);
-  for (auto& fv : out) {
-    fv.selected = std::find(selected.begin(), selected.end(), fv.value) != selected.end();
-  }
-  std::sort(out.begin(), out.end(), [&](const FacetValue& a, const FacetValue& b) {
-    if (field == "year") return a.value > b.value;  // newest first, all years kept
-    if (a.count != b.count) return a.count > b.count;
-    return a.value < b.value;
-  });
-  // Regions keep their whole tree (a drill-down needs every level); years are few.
-  if (field != "region" && field != "year" && out.size() > request_.max_values) {
-    // Never drop a selected value: the user must be able to unselect it.
-    std::stable_partition(out.begin(), out.end(), [](const FacetValue& v) { return v.selected; });
-    const auto chosen = static_cast<std::size_t>(
-        std::count_if(out.begin(), out.end(), [](const FacetValue& v) { return v.selected; }));
-    out.resize(std::max(request_.max_values, chosen));
-    std::sort(out.begin(), out.end(), [](const FacetValue& a, const FacetValue& b) {
-      if (a.count != b.count) return a.count > b.count;
-      return a.value < b.value;
-    });
-  }
   return out;
 }
 
@@ -232,16 +319,16 @@ void FacetCounter::finish(std::map<std::string, std::vector<FacetValue>>& out,
   // Multi-select: a field with an active filter is counted as if its own filter were not
   // applied, in a pass of its own.
   const auto recount = [&](const std::string& field, Xapian::valueno slot) {
-    auto spy = std::make_unique<Xapian::ValueCountMatchSpy>(slot);
+    auto counts = counter(slot);
     const Xapian::Query query = query_without(field);
     if (!query.empty()) {
       Xapian::Enquire enquire(db_);
       enquire.set_query(query);
       enquire.set_weighting_scheme(Xapian::BoolWeight());
-      enquire.add_matchspy(spy.get());
+      enquire.add_matchspy(&counts->spy());
       enquire.get_mset(0, 0, all);
     }
-    return spy;
+    return counts;
   };
   std::vector<std::string> unfiltered;
   for (const auto& [field, which] : key_fields()) {
@@ -252,11 +339,11 @@ void FacetCounter::finish(std::map<std::string, std::vector<FacetValue>>& out,
       out[field] = present(field, tally_key_fields({field}, *spy).at(field));
     }
   }
-  for (auto& [field, counts] : tally_key_fields(unfiltered, key_spy_)) {
+  for (auto& [field, counts] : tally_key_fields(unfiltered, *key_counter_)) {
     out[field] = present(field, counts);
   }
   for (const std::string field : {"topic", "region"}) {
-    if (const auto it = set_spies_.find(field); it != set_spies_.end()) {
+    if (const auto it = set_counters_.find(field); it != set_counters_.end()) {
       out[field] = present(field, tally_set_field(field, *it->second));
     } else {
       out[field] = present(field, tally_set_field(field, *recount(field, set_slot(field))));

@@ -7,7 +7,9 @@
 // rolls each set up the gazetteer's hierarchy (every ancestor counted once per paragraph).
 // A facet with an active filter is counted in a second pass without its own filter
 // (multi-select). Counting papers instead of paragraphs uses slots that carry the document
-// id with the set, and the document table for document-level fields.
+// id with the set, and the document table for document-level fields. When the reader keeps
+// a slot in memory (a ValueColumn), a spy of our own counts its codes by document id
+// instead: the same counts without a value lookup and a string compare per match.
 #pragma once
 
 #include <functional>
@@ -22,6 +24,7 @@
 #include "concord/index.hpp"
 #include "concord/search.hpp"
 #include "filters.hpp"
+#include "value_column.hpp"
 
 namespace concord::search {
 
@@ -32,6 +35,29 @@ class FacetCounter {
     const Gazetteer& gazetteer;
     // Titles for the doc facet and records when counting documents; fetched on first use.
     std::function<std::shared_ptr<const IndexReader::DocumentTable>()> documents;
+    // The slot in memory, or null to count through Xapian's value streams.
+    std::function<std::shared_ptr<const ValueColumn>(Xapian::valueno)> column;
+  };
+
+  // One slot counted during a match, by whichever spy suits the database.
+  class SlotCounter {
+   public:
+    SlotCounter(Xapian::valueno slot, std::shared_ptr<const ValueColumn> column);
+    ~SlotCounter();
+    SlotCounter(const SlotCounter&) = delete;
+    SlotCounter& operator=(const SlotCounter&) = delete;
+    [[nodiscard]] Xapian::MatchSpy& spy();
+    // After the match: the distinct values and, by value code, how many matches had each.
+    [[nodiscard]] const ValueTable& table() const;
+    [[nodiscard]] const std::vector<std::uint64_t>& counts() const;
+
+   private:
+    class ColumnSpy;
+    void collect() const;  // the ValueCountMatchSpy's values into collected_
+    std::unique_ptr<Xapian::ValueCountMatchSpy> value_spy_;
+    std::unique_ptr<ColumnSpy> column_spy_;
+    mutable std::unique_ptr<ValueTable> collected_;
+    mutable std::vector<std::uint64_t> collected_counts_;
   };
 
   FacetCounter(const Xapian::Database& db, const FacetRequest& request, const FilterSet& filters,
@@ -51,12 +77,14 @@ class FacetCounter {
               const std::function<Xapian::Query(const std::string&)>& query_without);
 
  private:
-  using Tally = std::map<std::string, std::uint64_t, std::less<>>;
+  // Raw facet values with their counts, unordered. The views point into the slot counters'
+  // tables and the gazetteer, which outlive finish().
+  using Tally = std::vector<std::pair<std::string_view, std::uint64_t>>;
   [[nodiscard]] Xapian::valueno set_slot(const std::string& field) const;
+  [[nodiscard]] std::unique_ptr<SlotCounter> counter(Xapian::valueno slot) const;
   [[nodiscard]] std::map<std::string, Tally> tally_key_fields(
-      const std::vector<std::string>& fields, const Xapian::ValueCountMatchSpy& spy) const;
-  [[nodiscard]] Tally tally_set_field(const std::string& field,
-                                      const Xapian::ValueCountMatchSpy& spy) const;
+      const std::vector<std::string>& fields, const SlotCounter& counts) const;
+  [[nodiscard]] Tally tally_set_field(const std::string& field, const SlotCounter& counts) const;
   [[nodiscard]] std::vector<FacetValue> present(const std::string& field,
                                                 const Tally& counts) const;
 
@@ -66,8 +94,8 @@ class FacetCounter {
   Context context_;
   // Paper-level facets (doc, year, lang, issuer, country, type) all come from one spy over
   // the facet key; topics and regions each have their own.
-  Xapian::ValueCountMatchSpy key_spy_;
-  std::map<std::string, std::unique_ptr<Xapian::ValueCountMatchSpy>> set_spies_;
+  std::unique_ptr<SlotCounter> key_counter_;
+  std::map<std::string, std::unique_ptr<SlotCounter>> set_counters_;
 };
 
 }  // namespace concord::search

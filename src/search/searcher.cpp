@@ -189,7 +189,11 @@ void Searcher::Impl::run_match(const SearchRequest& request, const search::Compi
                                SearchResponse& response) {
   Xapian::Database& db = reader.impl().db;
   {
+    int attempts = 0;
     xapian_util::with_retry(db, [&](Xapian::Database& d) {
+      // A retry follows a reopen to a newer revision: what was cached from the old one
+      // (facet slots in memory above all) must not be counted against the new one.
+      if (++attempts > 1) reader.impl().forget_caches();
       const auto taxonomy = reader.taxonomy();
       const auto gazetteer = reader.gazetteer();
       const search::FilterSet filter_set(d, response.filters, *taxonomy, *gazetteer);
@@ -222,10 +226,11 @@ void Searcher::Impl::run_match(const SearchRequest& request, const search::Compi
       enquire.set_weighting_scheme(Xapian::BM25Weight(1.2, 0, 1, 0.75, 0.5));
       apply_sort(enquire, request.sort);
       if (request.per_doc > 0) enquire.set_collapse_key(schema::kSlotDoc, request.per_doc);
-      search::FacetCounter facets(d, request.facets, filter_set,
-                                  search::FacetCounter::Context{*taxonomy, *gazetteer, [&] {
-                                                                  return reader.document_table();
-                                                                }});
+      search::FacetCounter facets(
+          d, request.facets, filter_set,
+          search::FacetCounter::Context{
+              *taxonomy, *gazetteer, [&] { return reader.document_table(); },
+              [&](Xapian::valueno slot) { return reader.impl().column(slot); }});
       const Xapian::doccount all = d.get_doccount();
       enquire.set_time_limit(limits.max_seconds);
       const auto match_started = std::chrono::steady_clock::now();

@@ -185,7 +185,9 @@ struct Api::Impl {
     IndexReader reader;
     Searcher searcher;
     explicit Session(const ApiOptions& o)
-        : reader(IndexReader::open(o.index)), searcher(reader, o.limits) {}
+        : reader(IndexReader::open(o.index)), searcher(reader, o.limits) {
+      reader.keep_facets_in_memory(true);
+    }
   };
 
   explicit Impl(ApiOptions o) : options(std::move(o)) {

@@ -123,30 +123,34 @@ void check_against_brute_force(
   const auto rows = all_rows(reader, analyzer, *table);
   REQUIRE(rows.size() == reader.paragraph_count());
   Searcher searcher(reader);
-  for (const bool documents : {false, true}) {
-    for (const auto& word : words) {
-      for (const auto& filters : filter_sets) {
-        SearchRequest request;
-        request.query = word.empty() ? "*" : word;
-        request.limit = 3;
-        request.facets.count_documents = documents;
-        request.facets.max_values = 100000;
-        for (const auto& [f, values] : filters) {
-          for (const auto& v : values) request.filters.push_back(Filter{f, v, false});
-        }
-        const auto response = searcher.search(request);
-        std::uint64_t total = 0;
-        const auto expected =
-            brute_force(rows, word.empty() ? "" : analyzer.stem(analyzer.normalize(word)), filters,
-                        documents, total);
-        INFO("query '" << request.query << "', " << filters.size()
-                       << " filter fields, documents=" << documents);
-        CHECK(response.total == total);
-        for (const auto& [field, counts] : expected) {
-          Counts got;
-          for (const auto& fv : response.facets.at(field)) got[fv.value] = fv.count;
-          INFO("facet " << field);
-          CHECK(got == counts);
+  // Through Xapian's value streams (the CLI), and with facet slots in memory (the server).
+  for (const bool in_memory : {false, true}) {
+    reader.keep_facets_in_memory(in_memory);
+    for (const bool documents : {false, true}) {
+      for (const auto& word : words) {
+        for (const auto& filters : filter_sets) {
+          SearchRequest request;
+          request.query = word.empty() ? "*" : word;
+          request.limit = 3;
+          request.facets.count_documents = documents;
+          request.facets.max_values = 100000;
+          for (const auto& [f, values] : filters) {
+            for (const auto& v : values) request.filters.push_back(Filter{f, v, false});
+          }
+          const auto response = searcher.search(request);
+          std::uint64_t total = 0;
+          const auto expected =
+              brute_force(rows, word.empty() ? "" : analyzer.stem(analyzer.normalize(word)),
+                          filters, documents, total);
+          INFO("query '" << request.query << "', " << filters.size() << " filter fields, documents="
+                         << documents << ", in memory=" << in_memory);
+          CHECK(response.total == total);
+          for (const auto& [field, counts] : expected) {
+            Counts got;
+            for (const auto& fv : response.facets.at(field)) got[fv.value] = fv.count;
+            INFO("facet " << field);
+            CHECK(got == counts);
+          }
         }
       }
     }
@@ -189,13 +193,55 @@ TEST_CASE("facet counts equal brute-force counts, with multi-select filters",
   options.index_dir = dir / "index";
   options.inputs = {dir / "docs"};
   REQUIRE(run_index(options).added == 4);
-  check_against_brute_force(dir / "index", {"", "peace", "security"},
-                            {{},
-                             {{"region", {"africa"}}},
-                             {{"region", {"africa", "asia"}}},
-                             {{"region", {"sahel"}}, {"year", {"2022"}}},
-                             {{"topic", {"nuclear", "counter-terrorism"}}, {"country", {"CHN"}}},
-                             {{"issuer", {"Ministry A"}}, {"region", {"world"}}}});
+  const std::vector<std::map<std::string, std::set<std::string>>> filter_sets = {
+      {},
+      {{"region", {"africa"}}},
+      {{"region", {"africa", "asia"}}},
+      {{"region", {"sahel"}}, {"year", {"2022"}}},
+      {{"topic", {"nuclear", "counter-terrorism"}}, {"country", {"CHN"}}},
+      {{"issuer", {"Ministry A"}}, {"region", {"world"}}}};
+  check_against_brute_force(dir / "index", {"", "peace", "security"}, filter_sets);
+
+  SECTION("three local shards: document ids interleave, counts do not change") {
+    options.index_dir = dir / "sharded";
+    options.shards = 3;
+    REQUIRE(run_index(options).added == 4);
+    check_against_brute_force(dir / "sharded", {"", "peace", "security"}, filter_sets);
+  }
+}
+
+TEST_CASE("facet slots kept in memory follow the index when it changes", "[integration][facets]") {
+  test::TempDir dir;
+  for (const auto& paper : kPapers) {
+    test::write_file(dir / "docs" / (std::string(paper[0]) + ".txt"), paper[2]);
+    test::write_file(dir / "docs" / (std::string(paper[0]) + ".meta.json"), paper[1]);
+  }
+  IndexRunOptions options;
+  options.index_dir = dir / "index";
+  options.inputs = {dir / "docs"};
+  REQUIRE(run_index(options).added == 4);
+  IndexReader reader = IndexReader::open(IndexLocation::directory(options.index_dir));
+  reader.keep_facets_in_memory(true);
+  Searcher searcher(reader);
+  SearchRequest request;
+  request.query = "peace";
+  const auto years = [&] {
+    std::string got;
+    const SearchResponse response = searcher.search(request);
+    for (const auto& fv : response.facets.at("year")) {
+      got += fv.value + "=" + std::to_string(fv.count) + " ";
+    }
+    return got;
+  };
+  CHECK(years() == "2023=1 2022=3 2021=3 ");  // newest first
+  // delta moves to 2024 and gains a paragraph about peace.
+  test::write_file(dir / "docs" / "delta.meta.json",
+                   "{\"date\": \"2024-01-01\", \"country\": \"Nigeria\"}");
+  test::write_file(dir / "docs" / "delta.txt",
+                   "Peace in Africa is our aim.\n\nPeace in the Sahel too.\n");
+  REQUIRE(run_index(options).updated == 1);
+  REQUIRE(reader.reopen());
+  CHECK(years() == "2024=2 2022=3 2021=3 ");
 }
 
 TEST_CASE("regions roll up, filters OR within a field and AND across fields",
