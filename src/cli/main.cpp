@@ -168,6 +168,14 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::ExtrasError& e) {
+    app.exit(e);
+    // `concord search nuclear -war`: the shell hands "-war" over as an option.
+    if (search->parsed()) {
+      std::cerr << "A word starting with '-' excludes it only inside the query: quote the "
+                   "whole query (concord search 'nuclear -war') or put -- before it.\n";
+    }
+    return kExitUsage;
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : kExitUsage;

@@ -70,6 +70,11 @@ Xapian::Query filter_query(const Xapian::Database& db, const Filter& filter,
       throw Error(ErrorCode::kInvalidArgument,
                   "year filter '" + std::string(v) + "' is not a range like 2015..2023");
     }
+    if (!a.empty() && !b.empty() && from > to) {
+      throw Error(ErrorCode::kInvalidArgument, "year range '" + std::string(v) +
+                                                   "' ends before it starts (write " +
+                                                   std::string(b) + ".." + std::string(a) + ")");
+    }
     // Dates are ISO strings, so a year range is a string range over the date slot: "2015"
     // up to anything starting "2023".
     const std::string upper = std::string(b) + "\xff";

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <optional>
 
 #include "concord/text.hpp"
 #include "schema.hpp"
@@ -49,6 +50,14 @@ bool is_operator(std::string_view w) {
                     [](char c) { return c >= '0' && c <= '9'; })) {
       return true;
     }
+  }
+  return false;
+}
+
+// "NEAR/x", "ADJ/": an operator whose distance is not a number.
+bool is_malformed_operator(std::string_view w) {
+  for (const std::string_view op : {"NEAR/", "ADJ/"}) {
+    if (w.substr(0, op.size()) == op && !is_operator(w)) return true;
   }
   return false;
 }
@@ -109,6 +118,9 @@ std::vector<Lexeme> lex(std::string_view q) {
   return out;
 }
 
+// Never indexed: no term starts with a control character.
+constexpr std::string_view kNoSuchTerm = "\x01no-such-term";
+
 // Expands a normalised prefix to the stems of every indexed word that starts with it.
 class WildcardProcessor : public Xapian::FieldProcessor {
  public:
@@ -133,7 +145,12 @@ class WildcardProcessor : public Xapian::FieldProcessor {
       warnings.push_back("'" + prefix + "*' matches " + std::to_string(stems.size()) +
                          " word forms; searched the " + std::to_string(limit_) + " most frequent");
     }
-    if (ranked.empty()) return Xapian::Query::MatchNothing;
+    if (ranked.empty()) {
+      // Not Query::MatchNothing: that is the empty query, which an AND drops and which the
+      // searcher reads as "every paragraph". A term no document has matches nothing.
+      warnings.push_back("'" + prefix + "*' matches no indexed word");
+      return Xapian::Query(std::string(kNoSuchTerm));
+    }
     std::vector<Xapian::Query> terms;
     terms.reserve(ranked.size());
     for (const auto& [stem, freq] : ranked) terms.emplace_back(stem);
@@ -206,6 +223,10 @@ class FirstPass {
       if (!text.empty()) text += ' ';
       text += piece;
     }
+    if (text.empty() && dropped_offset_) {
+      fail("nothing to search for: no word in the query (use * to list every paragraph)",
+           *dropped_offset_);
+    }
     match_all = text.empty();
     return text;
   }
@@ -250,6 +271,16 @@ class FirstPass {
     fail("phrase is never closed (missing '\"')", open.offset);
   }
 
+  // Xapian's NEAR and ADJ join single words; given a group or a phrase they quietly match
+  // nothing, so say so instead.
+  void refuse_after_proximity(const std::string& what, std::size_t offset) const {
+    if (out_.empty() || !expect_operand_) return;
+    const std::string& op = out_.back();
+    if (op.rfind("NEAR", 0) == 0 || op.rfind("ADJ", 0) == 0) {
+      fail("'" + op + "' joins single words, not " + what, offset);
+    }
+  }
+
   void emit_operand(std::string piece) {
     out_.push_back(std::move(piece));
     expect_operand_ = false;
@@ -259,6 +290,7 @@ class FirstPass {
     const Lexeme& lx = lexemes_[index_];
     switch (lx.kind) {
       case Lexeme::kOpen:
+        refuse_after_proximity("parentheses", lx.offset);
         parens_.push_back(lx.offset);
         if (parens_.size() > limits_.max_depth) {
           throw Error(ErrorCode::kLimitExceeded,
@@ -280,9 +312,14 @@ class FirstPass {
         return;
       case Lexeme::kQuote: {
         const std::size_t offset = lx.offset;
+        refuse_after_proximity("a phrase", offset);
         const auto tokens = analyse(take_phrase());
         count_terms(tokens.size(), offset);
-        if (!tokens.empty()) emit_operand("\"" + stems_of(tokens) + "\"");
+        if (!tokens.empty()) {
+          emit_operand("\"" + stems_of(tokens) + "\"");
+        } else if (!dropped_offset_) {
+          dropped_offset_ = offset;
+        }
         return;
       }
       case Lexeme::kWord:
@@ -293,6 +330,9 @@ class FirstPass {
 
   void word(const Lexeme& lx, std::vector<Filter>& filters) {
     std::string_view w = lx.text;
+    if (is_malformed_operator(w)) {
+      fail("'" + std::string(w) + "' needs a number of words, like NEAR/5", lx.offset);
+    }
     if (is_operator(w)) {
       if (w != "NOT" && (out_.empty() || expect_operand_)) {
         fail("'" + std::string(w) + "' needs a term before it", lx.offset);
@@ -318,7 +358,10 @@ class FirstPass {
     }
     const auto tokens = analyse(w);
     count_terms(tokens.size(), lx.offset);
-    if (tokens.empty()) return;  // punctuation only
+    if (tokens.empty()) {  // punctuation only
+      if (!dropped_offset_) dropped_offset_ = lx.offset;
+      return;
+    }
     if (tokens.size() == 1) {
       emit_operand(sign + analyzer_.stem(tokens[0].term));
     } else {
@@ -414,6 +457,7 @@ class FirstPass {
   std::vector<std::size_t> parens_;
   std::size_t terms_ = 0;
   std::size_t last_operator_offset_ = 0;
+  std::optional<std::size_t> dropped_offset_;  // a word or phrase that gave no term
   bool expect_operand_ = true;
 };
 

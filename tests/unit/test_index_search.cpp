@@ -127,6 +127,13 @@ TEST_CASE("boolean operators, NEAR, wildcards and stemming", "[integration][sear
   const auto wild = search("proliferat*", 100);
   CHECK(wild.total == search("proliferation", 100).total);
   CHECK(wild.results[0].snippet.find("<mark>") != std::string::npos);
+  // A wildcard that expands to nothing matches nothing, also inside AND: never everything.
+  const auto none = search("nuclear xyzzy*", 100);
+  CHECK(none.total == 0);
+  CHECK_THAT(none.warnings.at(0), Catch::Contains("'xyzzy*' matches no indexed word"));
+  CHECK(search("xyzzy*", 100).total == 0);
+  CHECK(search("nuclear OR xyzzy*", 100).total == nuclear.total);
+  CHECK(search("nuclear NOT xyzzy*", 100).total == nuclear.total);
   // NEAR: both words within 3 positions.
   CHECK(search("biosafety NEAR/3 laboratory").total == 1);
   CHECK(search("biosafety NEAR/3 healthy").total == 0);
@@ -193,6 +200,13 @@ TEST_CASE("query syntax errors name the column", "[integration][search][errors]"
       {"color:red", 1, "unknown field 'color'"},
       {"a*", 1, "at least two letters"},
       {"peace OR region:africa", 10, "cannot follow 'OR'"},
+      // Queries that used to return every paragraph, or nothing, without a word of warning.
+      {"!!!", 1, "nothing to search for"},
+      {"\"\"", 1, "nothing to search for"},
+      {"-", 1, "nothing to search for"},
+      {"peace NEAR/x war", 7, "'NEAR/x' needs a number of words"},
+      {"peace NEAR/3 (development OR war)", 14, "'NEAR/3' joins single words, not parentheses"},
+      {"peace ADJ/2 \"global security\"", 13, "'ADJ/2' joins single words, not a phrase"},
   };
   for (const auto& row : rows) {
     INFO(row.query);
@@ -229,6 +243,9 @@ TEST_CASE("bounds are enforced before Xapian sees the query", "[integration][sea
   CHECK_THROWS_WITH(searcher.search(request), Catch::Contains("maximum of 1000"));
   CHECK_THROWS_WITH(parse_filter("colour:red"), Catch::Contains("unknown filter field 'colour'"));
   CHECK_THROWS_WITH(parse_filter("region:"), Catch::Contains("has no value"));
+  CHECK_THROWS_WITH(search("peace year:2025..2020"), Catch::Contains("ends before it starts"));
+  // Punctuation next to words is harmless.
+  CHECK(search("peace !!!").total == search("peace").total);
 }
 
 TEST_CASE("hostile queries from the issue list get clear errors or sane answers",
