@@ -124,7 +124,7 @@ IndexReport index_files(const IndexRunOptions& options, const ProgressCallback& 
       collect_files(options.inputs, options.selection, missing);
   for (const auto& m : missing) {
     FileOutcome outcome;
-    outcome.path = m.substr(0, m.find(':'));
+    outcome.path = m.substr(0, m.rfind(": "));
     outcome.message = m;
     report.files.push_back(outcome);
     count(report, outcome);
@@ -219,8 +219,15 @@ IndexReport index_files(const IndexRunOptions& options, const ProgressCallback& 
         const fs::path root = fs::absolute(input, ec).lexically_normal();
         if (is_under(doc.source_path, root) || doc.source_path == root.string()) in_scope = true;
       }
+      if (!in_scope || seen_sources.count(doc.source_path) > 0) continue;
+      // Only a file known to be gone is pruned: one we may not look at (an unreadable
+      // directory, a vanished mount) keeps its paper.
       std::error_code ec;
-      if (!in_scope || seen_sources.count(doc.source_path) > 0 || fs::exists(doc.source_path, ec)) {
+      (void)fs::symlink_status(doc.source_path, ec);
+      if (!ec) continue;
+      if (ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory) {
+        detail::log().warn("{}: kept in the index, cannot tell whether it still exists ({})",
+                           doc.source_path, ec.message());
         continue;
       }
       writer.remove(doc.meta.id);

@@ -1,5 +1,6 @@
 // Reading files from disk and walking directories.
 #include <fnmatch.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -238,7 +239,26 @@ std::vector<CollectedFile> collect_files(const std::vector<fs::path>& roots,
         if (it->is_directory(ec)) it.disable_recursion_pending();
         continue;
       }
-      if (!it->is_regular_file(ec) || is_sidecar(p) || !is_supported_file(p)) continue;
+      if (it->is_directory(ec)) {
+        // The iterator skips what it may not list; the user must hear about it, or a later
+        // --prune would take those papers for deleted.
+        if (::access(p.c_str(), R_OK | X_OK) != 0) {
+          missing.push_back(p.string() + ": cannot list directory (" + std::strerror(errno) + ")");
+          it.disable_recursion_pending();
+        }
+        continue;
+      }
+      if (is_sidecar(p) || !is_supported_file(p)) continue;
+      if (!it->is_regular_file(ec)) {
+        std::error_code link_ec;
+        if (it->is_symlink(link_ec) && !fs::exists(it->status(ec))) {
+          missing.push_back(p.string() + ": broken symbolic link");
+        } else {
+          missing.push_back(p.string() + ": not a regular file");
+        }
+        ec.clear();
+        continue;
+      }
       const fs::path relative = p.lexically_relative(root);
       if (!selected(selection, relative)) continue;
       found.push_back(CollectedFile{p, root});

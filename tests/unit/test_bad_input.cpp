@@ -2,7 +2,10 @@
 #include <catch2/catch.hpp>
 
 #include <sys/stat.h>
+#include <sys/wait.h>
+
 #include <unistd.h>
+#include <cstdio>
 
 #include "concord/error.hpp"
 #include "concord/index.hpp"
@@ -43,6 +46,7 @@ TEST_CASE("a batch with bad files indexes the good ones and reports each failure
   test::write_file(docs / "bad-sidecar.meta.json", "{ not json");
   fs::create_directories(docs / "folder.txt");  // a directory that looks like a file
   fs::create_symlink(docs / "missing-target.txt", docs / "dangling.txt");
+  ::mkfifo((docs / "pipe.txt").c_str(), 0600);
 
   IndexRunOptions options;
   options.index_dir = dir / "index";
@@ -67,7 +71,10 @@ TEST_CASE("a batch with bad files indexes the good ones and reports each failure
   const auto& latin1 = outcome_for(r, "latin1.txt");
   CHECK(latin1.status == FileOutcome::Status::kAdded);
   CHECK_THAT(latin1.warnings[0], Catch::Contains("Windows-1252"));
-  CHECK(r.failed == 5);
+  // Entries of a walked directory that cannot be read are failures too, never skipped quietly.
+  CHECK_THAT(outcome_for(r, "dangling.txt").message, Catch::Contains("broken symbolic link"));
+  CHECK_THAT(outcome_for(r, "pipe.txt").message, Catch::Contains("not a regular file"));
+  CHECK(r.failed == 7);
   CHECK(r.added == 4);
 
   IndexReader reader = IndexReader::open(IndexLocation::directory(dir / "index"));
@@ -123,6 +130,60 @@ TEST_CASE("unreadable and odd paths give per-file errors", "[integration][bad-in
   CHECK_THROWS_WITH(read_paper(dir / "paper.pdfx"), Catch::Contains("unsupported file type"));
   ::mkfifo((dir / "pipe.txt").c_str(), 0600);
   CHECK_THROWS_WITH(read_paper(dir / "pipe.txt"), Catch::Contains("not a regular file"));
+}
+
+// What a user without the right to read a directory sees. As root (CI) the permission
+// checks mean nothing, so the run happens in a child process that drops to user nobody.
+TEST_CASE("an unreadable directory is a reported failure and --prune keeps its papers",
+          "[integration][bad-input]") {
+  test::TempDir dir;
+  test::write_file(dir / "docs" / "open" / "a.txt", "Alpha speaks of peace.\n");
+  test::write_file(dir / "docs" / "locked" / "b.txt", "Beta speaks of peace.\n");
+  IndexRunOptions options;
+  options.index_dir = dir / "index";
+  options.inputs = {dir / "docs"};
+  REQUIRE(run_index(options).added == 2);
+
+  const auto run_as_user = [&]() -> int {
+    options.prune = true;
+    try {
+      const IndexReport r = run_index(options);
+      const auto& locked = outcome_for(r, "locked");
+      if (r.failed != 1 || locked.message.find("cannot list directory") == std::string::npos)
+        return 10;
+      if (r.removed != 0) return 11;  // b.txt still exists: pruning it would lose data
+      if (r.unchanged != 1) return 12;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "indexing as another user failed: %s\n", e.what());
+      return 13;
+    }
+    return 0;
+  };
+  int code = 0;
+  if (::geteuid() != 0) {
+    ::chmod((dir / "docs" / "locked").c_str(), 0);
+    code = run_as_user();
+  } else {
+    for (const auto& p : fs::recursive_directory_iterator(dir.path())) {
+      ::chmod(p.path().c_str(), p.is_directory() ? 0777 : 0666);
+    }
+    ::chmod(dir.path().c_str(), 0777);
+    ::chmod((dir / "docs" / "locked").c_str(), 0);
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+      if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(20);
+      ::_exit(run_as_user());
+    }
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    REQUIRE(WIFEXITED(status));
+    code = WEXITSTATUS(status);
+  }
+  ::chmod((dir / "docs" / "locked").c_str(), 0755);
+  CHECK(code == 0);
+  IndexReader reader = IndexReader::open(IndexLocation::directory(dir / "index"));
+  CHECK(reader.document_count() == 2);
 }
 
 TEST_CASE("an index directory that is not an index is never overwritten",
