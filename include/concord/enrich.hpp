@@ -69,6 +69,14 @@ class Gazetteer {
   // A region id from what a person types: an id ("NGA", "horn-of-africa"), a name or alias
   // ("Nigeria", "Horn of Africa", "Nigerian"). Case and punctuation are ignored.
   [[nodiscard]] std::optional<std::string> resolve(std::string_view name) const;
+  // An organisation or grouping from an alias line ("BRICS", "NATO", "EU", "African Union"),
+  // by its id, name or alias: the regions a mention of it is tagged with. A region filter on
+  // it means "paragraphs tagged with any of them".
+  struct Group {
+    std::string id;
+    std::vector<std::string> targets;
+  };
+  [[nodiscard]] const Group* group(std::string_view name) const;
   // Phrases that refer to regions: node names and aliases, and organisation alias lines
   // (which may stand for several regions).
   struct Reference {
@@ -83,6 +91,8 @@ class Gazetteer {
   std::map<std::string, std::size_t, std::less<>> by_id_;
   std::map<std::string, std::vector<std::string>, std::less<>> closure_;
   std::map<std::string, std::string, std::less<>> by_key_;  // normalised name/alias -> id
+  std::vector<Group> groups_;
+  std::map<std::string, std::size_t, std::less<>> group_by_key_;  // normalised -> groups_ index
   std::vector<Reference> references_;
   std::string source_;
 };

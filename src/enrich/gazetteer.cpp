@@ -160,6 +160,11 @@ Gazetteer Gazetteer::parse(std::string_view text, const std::string& origin) {
     }
   }
   for (const auto& a : alias_lines) {
+    g.groups_.push_back(Group{a.id, a.targets});
+    for (const auto& key : {a.id, a.name})
+      g.group_by_key_.emplace(name_key(key), g.groups_.size() - 1);
+    for (const auto& alias : a.aliases)
+      g.group_by_key_.emplace(name_key(alias), g.groups_.size() - 1);
     for (const auto* phrase : {&a.name}) g.references_.push_back(Reference{*phrase, a.targets});
     for (const auto& alias : a.aliases) g.references_.push_back(Reference{alias, a.targets});
     if (a.targets.size() == 1) {
@@ -204,6 +209,11 @@ std::vector<std::string> Gazetteer::path(std::string_view id) const {
   }
   std::reverse(out.begin(), out.end());
   return out;
+}
+
+const Gazetteer::Group* Gazetteer::group(std::string_view name) const {
+  const auto it = group_by_key_.find(name_key(name));
+  return it == group_by_key_.end() ? nullptr : &groups_[it->second];
 }
 
 std::optional<std::string> Gazetteer::resolve(std::string_view name) const {

@@ -100,6 +100,16 @@ Xapian::Query filter_query(const Xapian::Database& db, const Filter& filter,
     return Xapian::Query(schema::bounded_term(schema::kTopic, *id));
   }
   if (f == "region") {
+    // An organisation names the regions its mentions are tagged with (text saying "EU" is
+    // tagged europe): it comes before a region id of the same spelling (EU is also the
+    // European Union's speaker code, which no text is tagged with).
+    if (const auto* group = gazetteer.group(v)) {
+      canonical = group->targets.size() == 1 ? group->targets.front() : group->id;
+      std::vector<Xapian::Query> any;
+      for (const auto& target : group->targets)
+        any.emplace_back(schema::bounded_term(schema::kRegion, target));
+      return Xapian::Query(Xapian::Query::OP_OR, any.begin(), any.end());
+    }
     const auto id = gazetteer.resolve(v);
     if (!id) return Xapian::Query();
     canonical = *id;

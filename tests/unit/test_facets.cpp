@@ -292,6 +292,20 @@ TEST_CASE("regions roll up, filters OR within a field and AND across fields",
   for (const auto& fv : africa.facets.at("country")) {
     if (fv.value == "CHN") CHECK(fv.label == "China");
   }
+  // An organisation stands for the regions its mentions are tagged with.
+  const auto nato = count("*", {Filter{"region", "NATO", false}});
+  CHECK(nato.warnings.empty());
+  CHECK(nato.total ==
+        count("*", {Filter{"region", "europe", false}, Filter{"region", "northern-america", false}})
+            .total);
+  CHECK(nato.total == 1);  // "Cyber security matters for Europe."
+  CHECK(count("*", {Filter{"region", "EU", false}}).total == 1);
+  const auto brics = count("*", {Filter{"region", "BRICS", false}});
+  CHECK(brics.warnings.empty());
+  std::vector<Filter> members;
+  for (const char* c : {"BRA", "RUS", "IND", "CHN", "ZAF"}) members.push_back({"region", c, false});
+  CHECK(brics.total == count("*", members).total);
+  CHECK(count("*", {Filter{"region", "ASEAN", false}}).total == 1);
   // Unknown values are warnings with no results; unknown fields are errors.
   const auto unknown = count("*", {Filter{"region", "Atlantis", false}});
   CHECK(unknown.total == 0);
