@@ -55,12 +55,14 @@ int main(int argc, char** argv) {
                    "id); an existing sharded index keeps its count")
       ->check(CLI::Range(1, 256));
   index->add_option("--taxonomy", index_opts.taxonomy,
-                    "Topic taxonomy file (default: the built-in one)");
+                    "Topic taxonomy file (default: the one the index was tagged with, else "
+                    "the built-in one; 'builtin' for the built-in one)");
   index->add_option(
       "--metadata", index_opts.metadata,
       "CSV of metadata per file: a 'path' column and title/issuer/date/country/... columns");
   index->add_option("--gazetteer", index_opts.gazetteer,
-                    "Region gazetteer file (default: the built-in one)");
+                    "Region gazetteer file (default: the one the index was tagged with, else "
+                    "the built-in one; 'builtin' for the built-in one)");
 
   auto* search = app.add_subcommand("search", "Search paragraphs");
   add_common(*search, global);

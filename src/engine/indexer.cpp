@@ -116,6 +116,23 @@ void count(IndexReport& report, const FileOutcome& outcome) {
 
 namespace {
 
+// The taxonomy and gazetteer an existing index was tagged with; nulls when there is no
+// readable index (a new one, or one of an older schema about to be rebuilt).
+std::pair<std::shared_ptr<const Taxonomy>, std::shared_ptr<const Gazetteer>> stored_tagging_data(
+    const fs::path& index_dir) {
+  std::error_code ec;
+  if (!fs::exists(index_dir / "iamglass", ec) && !fs::exists(index_dir / kShardStubFile, ec)) {
+    return {};
+  }
+  try {
+    const IndexReader reader = IndexReader::open(IndexLocation::directory(index_dir));
+    return {reader.taxonomy(), reader.gazetteer()};
+  } catch (const Error& e) {
+    detail::log().debug("{}: no stored tagging data ({})", index_dir.string(), e.what());
+    return {};
+  }
+}
+
 IndexReport index_files(const IndexRunOptions& options, const ProgressCallback& progress) {
   const auto started = Clock::now();
   IndexReport report;
@@ -135,12 +152,24 @@ IndexReport index_files(const IndexRunOptions& options, const ProgressCallback& 
   std::shared_ptr<const Gazetteer> gazetteer;
   std::optional<MetadataTable> table;
   try {
-    taxonomy = options.taxonomy_path.empty()
-                   ? Taxonomy::builtin()
-                   : std::make_shared<const Taxonomy>(Taxonomy::load(options.taxonomy_path));
-    gazetteer = options.gazetteer_path.empty()
-                    ? Gazetteer::builtin()
-                    : std::make_shared<const Gazetteer>(Gazetteer::load(options.gazetteer_path));
+    // Without --taxonomy/--gazetteer an existing index keeps the ones it was tagged with: a
+    // plain re-run must not quietly re-tag every changed paper with the built-in data.
+    // "builtin" asks for the built-in data explicitly.
+    const auto stored = stored_tagging_data(options.index_dir);
+    if (options.taxonomy_path == "builtin") {
+      taxonomy = Taxonomy::builtin();
+    } else if (!options.taxonomy_path.empty()) {
+      taxonomy = std::make_shared<const Taxonomy>(Taxonomy::load(options.taxonomy_path));
+    } else {
+      taxonomy = stored.first ? stored.first : Taxonomy::builtin();
+    }
+    if (options.gazetteer_path == "builtin") {
+      gazetteer = Gazetteer::builtin();
+    } else if (!options.gazetteer_path.empty()) {
+      gazetteer = std::make_shared<const Gazetteer>(Gazetteer::load(options.gazetteer_path));
+    } else {
+      gazetteer = stored.second ? stored.second : Gazetteer::builtin();
+    }
     if (!options.metadata_table.empty()) table = MetadataTable::load(options.metadata_table);
   } catch (const Error& e) {
     throw Error(ErrorCode::kInvalidArgument, e.what());

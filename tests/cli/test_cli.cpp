@@ -200,6 +200,30 @@ TEST_CASE("a malformed taxonomy or gazetteer is an error with file and line, exi
   CHECK_FALSE(std::filesystem::exists(dir / "index" / "iamglass"));
 }
 
+TEST_CASE("a custom taxonomy stays with the index until another is asked for", "[cli][facets]") {
+  concord::test::TempDir dir;
+  const std::string index = (dir / "index").string();
+  concord::test::write_file(dir / "docs" / "a.txt", "Wombats and peace.\n");
+  concord::test::write_file(dir / "mine.ini", "[wombats]\nlabel = Wombats\nphrases = wombat\n");
+  auto r = ct::concord({"index", "--index", index, "--taxonomy", (dir / "mine.ini").string(),
+                        (dir / "docs").string()});
+  REQUIRE(r.exit_code == 0);
+  const auto topics_of_hit = [&] {
+    const auto s = ct::concord({"search", "--index", index, "--json", "wombats"});
+    return json::parse(s.out)["results"][0]["topics"].dump();
+  };
+  CHECK(topics_of_hit() == R"(["wombats"])");
+  // The paper changes; a plain re-run re-tags it with the index's own taxonomy.
+  concord::test::write_file(dir / "docs" / "a.txt", "Wombats, peace and nuclear weapons.\n");
+  r = ct::concord({"index", "--index", index, (dir / "docs").string()});
+  REQUIRE(r.exit_code == 0);
+  CHECK(topics_of_hit() == R"(["wombats"])");
+  CHECK_THAT(ct::concord({"taxonomy", "--index", index}).out, Catch::Contains("Wombats"));
+  r = ct::concord({"index", "--index", index, "--taxonomy", "builtin", (dir / "docs").string()});
+  REQUIRE(r.exit_code == 0);
+  CHECK(topics_of_hit() == R"(["nuclear"])");
+}
+
 TEST_CASE("compare, similar and trace from the command line", "[cli][compare]") {
   concord::test::TempDir dir;
   std::string edited = concord::test::read_file(concord::test::seed_paper());
