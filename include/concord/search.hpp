@@ -56,11 +56,18 @@ struct SearchLimits {
 
 enum class SortOrder { kRelevance, kDateNewest, kDateOldest, kDocumentOrder };
 
+// The facets a search can count: the filter fields.
+const std::vector<std::string>& facet_fields();
+
 // Which facets to count and how.
 struct FacetRequest {
   bool enabled = true;
   bool count_documents = false;  // count distinct papers instead of paragraphs
   std::size_t max_values = 50;   // per facet, most frequent first (region keeps its tree)
+  // The facets to count; empty: all of facet_fields(). A name may end in ":documents" or
+  // ":paragraphs" to choose the counting for that facet alone ("region:documents"). An
+  // unknown name is Error(kInvalidArgument).
+  std::vector<std::string> fields;
 };
 
 struct SearchRequest {
@@ -104,6 +111,13 @@ struct FacetValue {
   bool selected = false;
 };
 
+// How a facet was counted, and whether values were left out.
+struct FacetInfo {
+  bool documents = false;  // counts are papers, not paragraphs
+  std::size_t values = 0;  // distinct values with a count
+  bool truncated = false;  // fewer than `values` are listed (FacetRequest::max_values)
+};
+
 struct SearchResponse {
   std::string query;
   std::uint64_t total = 0;            // exact number of matching paragraphs
@@ -112,6 +126,7 @@ struct SearchResponse {
   std::size_t limit = 0;
   std::vector<SearchHit> results;
   std::map<std::string, std::vector<FacetValue>> facets;
+  std::map<std::string, FacetInfo> facet_info;
   std::vector<Filter> filters;  // effective filters (request + query)
   std::vector<std::string> warnings;
   // Shards that did not answer: the result is partial (counts and hits miss their papers).

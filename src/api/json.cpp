@@ -84,6 +84,12 @@ json search(const SearchResponse& r) {
   for (const auto& h : r.results) results.push_back(hit(h));
   json facets = json::object();
   for (const auto& [name, values] : r.facets) facets[name] = facet_values(values);
+  json facet_info = json::object();
+  for (const auto& [name, info] : r.facet_info) {
+    facet_info[name] = {{"count", info.documents ? "documents" : "paragraphs"},
+                        {"values", info.values},
+                        {"truncated", info.truncated}};
+  }
   json filters = json::array();
   for (const auto& f : r.filters) {
     filters.push_back({{"field", f.field}, {"value", f.value}, {"exclude", f.exclude}});
@@ -94,6 +100,7 @@ json search(const SearchResponse& r) {
           {"limit", r.limit},
           {"results", results},
           {"facets", facets},
+          {"facet_info", facet_info},
           {"filters", filters},
           {"warnings", r.warnings},
           {"took_ms", r.took_ms},

@@ -140,11 +140,17 @@ void print_search(const SearchResponse& r, bool show_facets) {
   if (show_facets) {
     for (const auto& [name, values] : r.facets) {
       if (values.empty()) continue;
-      std::cout << "\n" << style.bold(name) << ":";
+      const auto info = r.facet_info.find(name);
+      const bool papers = info != r.facet_info.end() && info->second.documents;
+      std::cout << "\n" << style.bold(name) << (papers ? " (papers)" : "") << ":";
       std::size_t shown = 0;
       for (const auto& v : values) {
         if (++shown > 12) break;
         std::cout << "  " << v.label << " (" << v.count << ")";
+      }
+      const std::size_t all = info != r.facet_info.end() ? info->second.values : values.size();
+      if (all > std::min<std::size_t>(values.size(), 12)) {
+        std::cout << "  " << style.dim(fmt::format("\xE2\x80\xA6 {} values in all", all));
       }
       std::cout << "\n";
     }
@@ -206,6 +212,7 @@ int run_search_command(const GlobalOptions& global, const SearchOptions& options
   request.per_doc = options.per_doc;
   request.sort = parse_sort(options.sort);
   request.facets.count_documents = options.count_documents;
+  request.facets.fields = options.facets;
   request.require_complete = options.complete;
   IndexReader reader = IndexReader::open(IndexLocation::parse(global.index_dir));
   Searcher searcher(reader);
@@ -226,7 +233,7 @@ int run_search_command(const GlobalOptions& global, const SearchOptions& options
   if (global.json) {
     print_json(json::search(response));
   } else {
-    print_search(response, options.show_facets);
+    print_search(response, options.show_facets || !options.facets.empty());
   }
   return kExitOk;
 }

@@ -23,6 +23,7 @@ struct SearchOptions {
   std::string sort = "relevance";
   bool show_facets = false;
   bool count_documents = false;
+  std::vector<std::string> facets;  // --facet NAME[:documents|paragraphs]
   bool complete = false;
 };
 

@@ -78,6 +78,11 @@ int main(int argc, char** argv) {
   search->add_option("--sort", search_opts.sort, "relevance (default), newest, oldest or document")
       ->check(CLI::IsMember({"relevance", "newest", "oldest", "document"}));
   search->add_flag("--facets", search_opts.show_facets, "Also print facet counts");
+  search
+      ->add_option("--facet", search_opts.facets,
+                   "Count only this facet (repeatable; implies --facets): doc, year, lang, "
+                   "issuer, country, type, topic, region; NAME:documents counts papers")
+      ->allow_extra_args(false);
   search->add_flag("--complete", search_opts.complete,
                    "Fail instead of answering from the reachable shards when one is down");
   search->add_flag("--count-documents", search_opts.count_documents,

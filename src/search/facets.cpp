@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "concord/error.hpp"
 #include "schema.hpp"
 
 namespace concord::search {
@@ -87,14 +88,46 @@ FacetCounter::FacetCounter(const Xapian::Database& db, const FacetRequest& reque
       request_(request),
       filters_(filters),
       context_(std::move(context)),
-      key_counter_(counter(schema::kSlotFacets)) {}
+      key_counter_(counter(schema::kSlotFacets)) {
+  if (!request_.enabled) return;
+  const auto& known = facet_fields();
+  for (const auto& spec : request_.fields) {
+    std::string name = spec;
+    bool papers = request_.count_documents;
+    if (const auto colon = spec.find(':'); colon != std::string::npos) {
+      name = spec.substr(0, colon);
+      const std::string mode = spec.substr(colon + 1);
+      if (mode != "documents" && mode != "paragraphs") {
+        throw Error(ErrorCode::kInvalidArgument, "facet '" + spec +
+                                                     "': count 'documents' or 'paragraphs', "
+                                                     "not '" +
+                                                     mode + "'");
+      }
+      papers = mode == "documents";
+    }
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      throw Error(ErrorCode::kInvalidArgument,
+                  "unknown facet '" + name + "' (facets: " + list + ")");
+    }
+    wanted_[name] = papers;
+  }
+  if (request_.fields.empty()) {
+    for (const auto& name : known) wanted_[name] = request_.count_documents;
+  }
+}
+
+bool FacetCounter::documents(const std::string& field) const {
+  const auto it = wanted_.find(field);
+  return it != wanted_.end() ? it->second : request_.count_documents;
+}
 
 FacetCounter::~FacetCounter() = default;
 
 Xapian::valueno FacetCounter::set_slot(const std::string& field) const {
-  if (field == "topic")
-    return request_.count_documents ? schema::kSlotDocTopics : schema::kSlotTopics;
-  return request_.count_documents ? schema::kSlotDocRegions : schema::kSlotRegions;
+  if (field == "topic") return documents(field) ? schema::kSlotDocTopics : schema::kSlotTopics;
+  return documents(field) ? schema::kSlotDocRegions : schema::kSlotRegions;
 }
 
 std::unique_ptr<FacetCounter::SlotCounter> FacetCounter::counter(Xapian::valueno slot) const {
@@ -106,7 +139,7 @@ void FacetCounter::attach(Xapian::Enquire& enquire) {
   enquire.add_matchspy(&key_counter_->spy());
   if (!request_.enabled) return;
   for (const std::string field : {"topic", "region"}) {
-    if (filters_.has_field(field)) continue;
+    if (!wanted(field) || filters_.has_field(field)) continue;
     auto counts = counter(set_slot(field));
     enquire.add_matchspy(&counts->spy());
     set_counters_.emplace(field, std::move(counts));
@@ -174,7 +207,7 @@ std::map<std::string, FacetCounter::Tally> FacetCounter::tally_key_fields(
     for (std::size_t f = 0; f < which.size(); ++f) {
       const std::uint32_t part = parts[which[f]];
       if (keys.part(part).empty()) continue;
-      if (request_.count_documents) {
+      if (documents(fields[f])) {
         papers[f].emplace_back(part, parts[schema::kKeyDoc]);
       } else {
         by_part[f][part] += counts[code];
@@ -183,7 +216,7 @@ std::map<std::string, FacetCounter::Tally> FacetCounter::tally_key_fields(
   }
   std::map<std::string, Tally> out;
   for (std::size_t f = 0; f < which.size(); ++f) {
-    if (request_.count_documents) by_part[f] = papers_per_value(papers[f], keys.part_count());
+    if (documents(fields[f])) by_part[f] = papers_per_value(papers[f], keys.part_count());
     Tally& tally = out[fields[f]];
     for (std::uint32_t part = 1; part < by_part[f].size(); ++part) {
       if (by_part[f][part] > 0) tally.emplace_back(keys.part(part), by_part[f][part]);
@@ -223,7 +256,7 @@ FacetCounter::Tally FacetCounter::tally_set_field(const std::string& field,
   };
 
   std::vector<std::uint64_t> totals;
-  if (!request_.count_documents) {
+  if (!documents(field)) {
     std::vector<std::uint32_t> last_code;  // by value: the last set that counted it
     for (std::uint32_t code = 1; code < counts.size(); ++code) {
       if (counts[code] == 0) continue;
@@ -258,7 +291,10 @@ FacetCounter::Tally FacetCounter::tally_set_field(const std::string& field,
   return tally;
 }
 
-std::vector<FacetValue> FacetCounter::present(const std::string& field, const Tally& counts) const {
+std::vector<FacetValue> FacetCounter::present(const std::string& field, const Tally& counts,
+                                              FacetInfo& info) const {
+  info.documents = documents(field);
+  info.values = counts.size();
   const std::vector<std::string> selected = filters_.values(field);
   const auto is_selected = [&](std::string_view raw) {
     const std::string_view value = raw.substr(0, raw.find_first_of("\x1f\x1d"));
@@ -285,6 +321,7 @@ std::vector<FacetValue> FacetCounter::present(const std::string& field, const Ta
         top, kept.end(), [&](const auto& entry) { return is_selected(entry.first); });
     kept.erase(chosen, kept.end());
     std::sort(kept.begin(), kept.end(), by_count);
+    info.truncated = true;
   }
 
   std::vector<FacetValue> out;
@@ -313,6 +350,7 @@ std::vector<FacetValue> FacetCounter::present(const std::string& field, const Ta
 }
 
 void FacetCounter::finish(std::map<std::string, std::vector<FacetValue>>& out,
+                          std::map<std::string, FacetInfo>& info,
                           const std::function<Xapian::Query(const std::string&)>& query_without) {
   if (!request_.enabled) return;
   const Xapian::doccount all = db_.get_doccount();
@@ -332,21 +370,24 @@ void FacetCounter::finish(std::map<std::string, std::vector<FacetValue>>& out,
   };
   std::vector<std::string> unfiltered;
   for (const auto& [field, which] : key_fields()) {
+    if (!wanted(field)) continue;
     if (!filters_.has_field(field)) {
       unfiltered.push_back(field);
     } else {
       const auto spy = recount(field, schema::kSlotFacets);
-      out[field] = present(field, tally_key_fields({field}, *spy).at(field));
+      out[field] = present(field, tally_key_fields({field}, *spy).at(field), info[field]);
     }
   }
   for (auto& [field, counts] : tally_key_fields(unfiltered, *key_counter_)) {
-    out[field] = present(field, counts);
+    out[field] = present(field, counts, info[field]);
   }
   for (const std::string field : {"topic", "region"}) {
+    if (!wanted(field)) continue;
     if (const auto it = set_counters_.find(field); it != set_counters_.end()) {
-      out[field] = present(field, tally_set_field(field, *it->second));
+      out[field] = present(field, tally_set_field(field, *it->second), info[field]);
     } else {
-      out[field] = present(field, tally_set_field(field, *recount(field, set_slot(field))));
+      out[field] =
+          present(field, tally_set_field(field, *recount(field, set_slot(field))), info[field]);
     }
   }
 }

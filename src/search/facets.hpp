@@ -72,8 +72,10 @@ class FacetCounter {
   // Distinct papers among them.
   [[nodiscard]] std::uint64_t matched_documents() const;
 
-  // Fills `out`; query_without(field) gives the main query with that field's filter removed.
+  // Fills `out` and `info`; query_without(field) gives the main query with that field's
+  // filter removed.
   void finish(std::map<std::string, std::vector<FacetValue>>& out,
+              std::map<std::string, FacetInfo>& info,
               const std::function<Xapian::Query(const std::string&)>& query_without);
 
  private:
@@ -81,15 +83,18 @@ class FacetCounter {
   // tables and the gazetteer, which outlive finish().
   using Tally = std::vector<std::pair<std::string_view, std::uint64_t>>;
   [[nodiscard]] Xapian::valueno set_slot(const std::string& field) const;
+  [[nodiscard]] bool wanted(const std::string& field) const { return wanted_.count(field) > 0; }
+  [[nodiscard]] bool documents(const std::string& field) const;
   [[nodiscard]] std::unique_ptr<SlotCounter> counter(Xapian::valueno slot) const;
   [[nodiscard]] std::map<std::string, Tally> tally_key_fields(
       const std::vector<std::string>& fields, const SlotCounter& counts) const;
   [[nodiscard]] Tally tally_set_field(const std::string& field, const SlotCounter& counts) const;
-  [[nodiscard]] std::vector<FacetValue> present(const std::string& field,
-                                                const Tally& counts) const;
+  [[nodiscard]] std::vector<FacetValue> present(const std::string& field, const Tally& counts,
+                                                FacetInfo& info) const;
 
   Xapian::Database db_;
   FacetRequest request_;
+  std::map<std::string, bool> wanted_;  // facet -> counts papers
   const FilterSet& filters_;
   Context context_;
   // Paper-level facets (doc, year, lang, issuer, country, type) all come from one spy over

@@ -24,6 +24,10 @@ const std::vector<std::string>& filter_fields() {
   return kFields;
 }
 
+const std::vector<std::string>& facet_fields() {
+  return filter_fields();
+}
+
 const std::vector<std::string>& text_fields() {
   static const std::vector<std::string> kFields{"title", "section"};
   return kFields;
@@ -266,7 +270,7 @@ void Searcher::Impl::run_match(const SearchRequest& request, const search::Compi
       response.total_documents = facets.matched_documents();
       if (response.total == 0 && request.per_doc == 0)
         response.total = mset.get_matches_estimated();
-      facets.finish(response.facets,
+      facets.finish(response.facets, response.facet_info,
                     [&](const std::string& field) { return restrict(text, field); });
 
       std::unordered_map<std::string, DocSummary> summaries;

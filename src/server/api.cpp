@@ -137,7 +137,17 @@ SearchRequest search_request(const Request& req, const SearchLimits& limits) {
   }
   r.facets.count_documents = count == "documents";
   r.require_complete = req.param("complete", "false") == "true";
-  r.facets.enabled = req.param("facets", "true") != "false";
+  // facets=true|false, or the facets to count: facets=region,topic:documents
+  const std::string facets = req.param("facets", "true");
+  r.facets.enabled = facets != "false";
+  if (facets != "true" && facets != "false") {
+    std::size_t start = 0;
+    while (start <= facets.size()) {
+      const std::size_t comma = std::min(facets.find(',', start), facets.size());
+      if (comma > start) r.facets.fields.push_back(facets.substr(start, comma - start));
+      start = comma + 1;
+    }
+  }
   return r;
 }
 

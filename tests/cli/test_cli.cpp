@@ -87,6 +87,9 @@ TEST_CASE("exit codes: bad query 2, unknown filter 2, missing index 4", "[cli]")
   CHECK_THAT(r.err, Catch::Contains("no index at"));
   r = ct::concord({"search", "--bogus-option"});
   CHECK(r.exit_code == 2);
+  r = ct::concord({"search", "--index", indexed().index, "--facet", "colour", "peace"});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("unknown facet 'colour'"));
   // An unquoted exclusion reaches the shell's argument list as an option: say what to do.
   r = ct::concord({"search", "--index", indexed().index, "nuclear", "-war"});
   CHECK(r.exit_code == 2);

@@ -75,6 +75,19 @@ TEST_CASE("/api/search answers with the CLI's JSON schema", "[api]") {
   CHECK(filtered["results"].size() <= 2);
 }
 
+TEST_CASE("/api/search counts the facets it is asked for, each its own way", "[api]") {
+  const json j = json::parse(
+      fixture().get("/api/search", {{"q", "peace"}, {"facets", "region,doc:documents"}}).body);
+  CHECK(j["facets"].size() == 2);
+  CHECK(j["facet_info"]["doc"]["count"] == "documents");
+  CHECK(j["facet_info"]["region"]["count"] == "paragraphs");
+  CHECK(j["facets"]["doc"][0]["count"] == 1);  // one paper, however many paragraphs
+  const auto bad = fixture().get("/api/search", {{"q", "peace"}, {"facets", "region,colour"}});
+  CHECK(bad.status == 400);
+  CHECK_THAT(json::parse(bad.body)["error"]["message"].get<std::string>(),
+             Catch::Contains("unknown facet 'colour'"));
+}
+
 TEST_CASE("documents, one document with its outline, a paragraph with neighbours", "[api]") {
   const json docs = json::parse(fixture().get("/api/documents").body);
   CHECK(docs["total"] == 1);

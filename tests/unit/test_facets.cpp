@@ -210,6 +210,62 @@ TEST_CASE("facet counts equal brute-force counts, with multi-select filters",
   }
 }
 
+TEST_CASE("facets can be named, each counting paragraphs or papers; unknown ones are errors",
+          "[integration][facets]") {
+  test::TempDir dir;
+  for (const auto& paper : kPapers) {
+    test::write_file(dir / "docs" / (std::string(paper[0]) + ".txt"), paper[2]);
+    test::write_file(dir / "docs" / (std::string(paper[0]) + ".meta.json"), paper[1]);
+  }
+  IndexRunOptions options;
+  options.index_dir = dir / "index";
+  options.inputs = {dir / "docs"};
+  REQUIRE(run_index(options).added == 4);
+  IndexReader reader = IndexReader::open(IndexLocation::directory(options.index_dir));
+  Searcher searcher(reader);
+  SearchRequest all;
+  all.query = "*";
+  SearchRequest papers = all;
+  papers.facets.count_documents = true;
+  const auto by_paragraph = searcher.search(all);
+  const auto by_paper = searcher.search(papers);
+  SearchRequest named = all;
+  named.facets.fields = {"region:documents", "year"};
+  const auto mixed = searcher.search(named);
+  REQUIRE(mixed.facets.size() == 2);
+  const auto values = [](const std::vector<FacetValue>& list) {
+    Counts c;
+    for (const auto& v : list) c[v.value] = v.count;
+    return c;
+  };
+  CHECK(values(mixed.facets.at("region")) == values(by_paper.facets.at("region")));
+  CHECK(values(mixed.facets.at("year")) == values(by_paragraph.facets.at("year")));
+  CHECK(mixed.facet_info.at("region").documents);
+  CHECK_FALSE(mixed.facet_info.at("year").documents);
+  CHECK(values(by_paper.facets.at("region")).at("africa") == 3);  // alpha, beta and delta
+  CHECK(values(by_paragraph.facets.at("region")).at("africa") == 5);
+
+  // A cut list says so: four papers, two shown.
+  SearchRequest short_list = all;
+  short_list.facets.max_values = 2;
+  const auto cut = searcher.search(short_list);
+  CHECK(cut.facets.at("doc").size() == 2);
+  CHECK(cut.facet_info.at("doc").values == 4);
+  CHECK(cut.facet_info.at("doc").truncated);
+  CHECK_FALSE(by_paragraph.facet_info.at("doc").truncated);
+
+  for (const std::string bad : {"planet", "region:sometimes"}) {
+    SearchRequest wrong = all;
+    wrong.facets.fields = {bad};
+    try {
+      searcher.search(wrong);
+      FAIL("no error for facet " << bad);
+    } catch (const Error& e) {
+      CHECK(e.code() == ErrorCode::kInvalidArgument);
+    }
+  }
+}
+
 TEST_CASE("facet slots kept in memory follow the index when it changes", "[integration][facets]") {
   test::TempDir dir;
   for (const auto& paper : kPapers) {
