@@ -116,6 +116,22 @@ void count(IndexReport& report, const FileOutcome& outcome) {
 
 namespace {
 
+const char* status_name(FileOutcome::Status status) {
+  switch (status) {
+    case FileOutcome::Status::kAdded:
+      return "added";
+    case FileOutcome::Status::kUpdated:
+      return "updated";
+    case FileOutcome::Status::kUnchanged:
+      return "unchanged";
+    case FileOutcome::Status::kRemoved:
+      return "removed";
+    case FileOutcome::Status::kFailed:
+      return "failed";
+  }
+  return "?";
+}
+
 // The taxonomy and gazetteer an existing index was tagged with; nulls when there is no
 // readable index (a new one, or one of an older schema about to be rebuilt).
 std::pair<std::shared_ptr<const Taxonomy>, std::shared_ptr<const Gazetteer>> stored_tagging_data(
@@ -232,6 +248,10 @@ IndexReport index_files(const IndexRunOptions& options, const ProgressCallback& 
       outcome.status = FileOutcome::Status::kFailed;
       outcome.message = e.what();
       detail::log().error("{}", e.what());
+    }
+    if (outcome.status != FileOutcome::Status::kFailed) {  // failures were logged as errors
+      detail::log().info("{}: {} as {} ({} paragraphs)", outcome.path, status_name(outcome.status),
+                         outcome.doc_id, outcome.paragraphs);
     }
     count(report, outcome);
     report.files.push_back(std::move(outcome));

@@ -10,6 +10,7 @@
 #include "facets.hpp"
 #include "filters.hpp"
 #include "highlighter.hpp"
+#include "logging.hpp"
 #include "query_compiler.hpp"
 #include "reader_impl.hpp"
 #include "records.hpp"
@@ -149,6 +150,7 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request) {
   const auto started = std::chrono::steady_clock::now();
   check_window(request, limits);
   search::CompiledQuery compiled = compiler.compile(request.query);
+  detail::log().trace("query '{}' compiled to {}", request.query, compiled.query.get_description());
   SearchResponse response;
   response.query = request.query;
   response.offset = request.offset;
@@ -186,6 +188,9 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request) {
   }
   response.took_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  detail::log().debug("search '{}' ({} filters): {} paragraphs in {} papers, {:.1f} ms",
+                      request.query, response.filters.size(), response.total,
+                      response.total_documents, response.took_ms);
   return response;
 }
 
@@ -258,6 +263,11 @@ void Searcher::Impl::run_match(const SearchRequest& request, const search::Compi
         mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
                                 static_cast<Xapian::doccount>(request.limit), all);
       }
+      detail::log().debug("match: {:.1f} ms{}",
+                          std::chrono::duration<double, std::milli>(
+                              std::chrono::steady_clock::now() - match_started)
+                              .count(),
+                          request.facets.enabled ? " with facets" : "");
       if (std::chrono::duration<double>(std::chrono::steady_clock::now() - match_started).count() >=
           limits.max_seconds) {
         char seconds[32];

@@ -203,6 +203,23 @@ TEST_CASE("a malformed taxonomy or gazetteer is an error with file and line, exi
   CHECK_FALSE(std::filesystem::exists(dir / "index" / "iamglass"));
 }
 
+TEST_CASE("log levels: --log-level and CONCORD_LOG choose what goes to stderr", "[cli][logging]") {
+  auto r = ct::concord({"--log-level", "debug", "search", "--index", indexed().index, "peace"});
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.err, Catch::Contains("debug: search 'peace'"));
+  r = ct::concord({"search", "--index", indexed().index, "peace"});
+  CHECK(r.err.empty());  // warn by default: a clean search says nothing on stderr
+  r = ct::concord({"--log-level", "chatty", "search", "--index", indexed().index, "peace"});
+  CHECK(r.exit_code == 2);
+  concord::test::TempDir dir;
+  concord::test::write_file(dir / "docs" / "a.txt", "Peace.\n");
+  ::setenv("CONCORD_LOG", "info", 1);
+  r = ct::concord({"index", "--index", (dir / "index").string(), (dir / "docs").string()});
+  ::unsetenv("CONCORD_LOG");
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.err, Catch::Contains("info: ") && Catch::Contains("a.txt: added as a"));
+}
+
 TEST_CASE("a custom taxonomy stays with the index until another is asked for", "[cli][facets]") {
   concord::test::TempDir dir;
   const std::string index = (dir / "index").string();
