@@ -1,6 +1,7 @@
 // Chinese: word segmentation, phrase search, snippets, structure and the language facet.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -147,4 +148,101 @@ TEST_CASE("Government Work Reports: structure and the Global Security Initiative
   CHECK(years.count("2016") == 0);
   for (const auto& hit : found.results)
     CHECK(hit.snippet.find("<mark>全球安全倡议</mark>") != std::string::npos);
+}
+
+TEST_CASE("Government Work Reports 2023 and 2024 get topics and regions", "[chinese][shared]") {
+  test::skip_without_shared_corpus("Chinese government reports topic and region test");
+  test::TempDir dir;
+  std::ifstream in(test::shared_corpus() / "cn-gov-reports" / "government_work_reports.jsonl");
+  std::string line;
+  int written = 0;
+  while (std::getline(in, line)) {
+    const auto j = nlohmann::json::parse(line);
+    if (!j.contains("year") || j["year"].is_null()) continue;
+    const std::string year =
+        j["year"].is_number() ? std::to_string(j["year"].get<int>()) : j["year"].get<std::string>();
+    if (year != "2023" && year != "2024") continue;
+    test::write_file(dir / "docs" / ("report-" + year + ".txt"), j["content"].get<std::string>());
+    test::write_file(
+        dir / "docs" / ("report-" + year + ".meta.json"),
+        nlohmann::json{{"title", j["title"]}, {"date", year}, {"country", "China"}}.dump());
+    ++written;
+  }
+  REQUIRE(written == 2);
+  IndexRunOptions options;
+  options.index_dir = dir / "index";
+  options.inputs = {dir / "docs"};
+  REQUIRE(run_index(options).failed == 0);
+  IndexReader reader = IndexReader::open(IndexLocation::directory(dir / "index"));
+  Searcher searcher(reader);
+  const auto search = [&](const std::string& q, const std::string& doc) {
+    SearchRequest r;
+    r.query = q;
+    r.filters = {Filter{"doc", doc, false}};
+    r.limit = 1000;
+    return searcher.search(r);
+  };
+  const auto has = [](const std::vector<std::string>& list, const std::string& v) {
+    return std::find(list.begin(), list.end(), v) != list.end();
+  };
+  const auto count = [](const std::vector<FacetValue>& values, const std::string& v) {
+    for (const auto& fv : values)
+      if (fv.value == v) return fv.count;
+    return std::uint64_t{0};
+  };
+
+  for (const std::string doc : {"report-2023", "report-2024"}) {
+    INFO(doc);
+    const auto all = search("*", doc);
+    REQUIRE(all.total > 100);
+    // Before Chinese names and phrases, both facets were empty.
+    const auto& topics = all.facets.at("topic");
+    const auto& regions = all.facets.at("region");
+    CHECK(topics.size() >= 15);
+    CHECK(count(topics, "development") >= 20);
+    CHECK(count(topics, "trade-economy") >= 20);
+    CHECK(count(topics, "security-architecture") >= 1);  // 全球安全倡议
+    CHECK(count(regions, "CHN") >= 15);
+    CHECK(count(regions, "HKG") >= 2);
+    CHECK(count(regions, "MAC") >= 2);
+    CHECK(count(regions, "TWN") >= 2);
+    CHECK(count(regions, "BRA") == 1);           // 金砖国家, once in the foreign-policy review
+    CHECK(count(regions, "asia-pacific") == 1);  // 亚太经合组织
+    std::size_t both = 0;
+    for (const auto& hit : all.results) both += !hit.regions.empty() && !hit.topics.empty();
+    CHECK(both >= 15);
+    // The Taiwan paragraph: 台湾 and 两岸关系, sovereignty topic in 2023 and 2024 alike.
+    const auto taiwan = search("\"九二共识\"", doc);
+    REQUIRE(taiwan.total == 1);
+    CHECK(has(taiwan.results[0].regions, "TWN"));
+    CHECK(has(taiwan.results[0].regions, "CHN"));
+  }
+
+  // 2024: "推进中国－东盟自贸区3.0版谈判" -> China and ASEAN (south-eastern Asia), trade.
+  const auto asean = search("东盟", "report-2024");
+  REQUIRE(asean.total == 1);
+  CHECK(asean.results[0].regions == std::vector<std::string>{"CHN", "south-eastern-asia"});
+  CHECK(has(asean.results[0].topics, "trade-economy"));
+  // 2024 foreign-policy review: BRICS, APEC, East Asia cooperation, the China-Central Asia
+  // summit; the Global Development and Security Initiatives; hotspot issues.
+  const auto review = search("\"中国－中亚峰会\"", "report-2024");
+  REQUIRE(review.total == 1);
+  for (const char* id :
+       {"BRA", "CHN", "IND", "RUS", "ZAF", "asia-pacific", "central-asia", "eastern-asia"}) {
+    INFO(id);
+    CHECK(has(review.results[0].regions, id));
+  }
+  for (const char* id :
+       {"development", "regional-hotspots", "security-architecture", "trade-economy"}) {
+    INFO(id);
+    CHECK(has(review.results[0].topics, id));
+  }
+  // 2023 foreign-policy review: the SCO summit in Qingdao tags Asia; 中非合作论坛 (China-Africa)
+  // is deliberately not read as Central Africa, and 二十国集团 (G20) is no region.
+  const auto review2023 = search("上合组织青岛峰会", "report-2023");
+  REQUIRE(review2023.total == 1);
+  CHECK(has(review2023.results[0].regions, "asia"));
+  CHECK_FALSE(has(review2023.results[0].regions, "middle-africa"));
+  CHECK_FALSE(has(review2023.results[0].regions, "CAF"));
+  CHECK(has(review2023.results[0].topics, "un-multilateralism"));  // 多边主义, 联合国
 }

@@ -165,3 +165,115 @@ TEST_CASE("topics from the text and from section headings, with evidence", "[uni
   CHECK_FALSE(has(topics_of("who are you"), "public-health"));
   CHECK(topics_of("Security issues concern the well-being of people.").empty());
 }
+
+// Chinese: names are matched as sequences of the words ICU's dictionary breaker finds, so these
+// tests use whole sentences, where the breaker may cut differently than in a bare name.
+TEST_CASE("Chinese place names tag regions and roll up", "[unit][enrich][chinese]") {
+  const auto au = tagger().tag_text("我们支持非洲联盟和萨赫勒地区国家维护和平稳定。", {});
+  CHECK(au.regions == std::vector<std::string>{"africa", "sahel"});
+  for (const char* id : {"africa", "sub-saharan-africa", "sahel", "world"})
+    CHECK(has(au.region_ancestors, id));
+  CHECK(au.evidence.at("region:africa") == std::vector<std::string>{"非洲联盟"});
+
+  const auto asean = tagger().tag_text("中方愿同东盟国家加强合作。", {});
+  CHECK(asean.regions == std::vector<std::string>{"CHN", "south-eastern-asia"});
+  for (const char* id : {"south-eastern-asia", "asia", "eastern-asia", "world"})
+    CHECK(has(asean.region_ancestors, id));
+
+  CHECK(regions_of("上海合作组织和上合组织成员国") == std::vector<std::string>{"asia"});
+  CHECK(regions_of("金砖国家领导人会晤") ==
+        std::vector<std::string>{"BRA", "CHN", "IND", "RUS", "ZAF"});
+  CHECK(regions_of("支持澜沧江－湄公河合作和澜湄合作机制") ==
+        std::vector<std::string>{"lancang-mekong"});
+  CHECK(regions_of("非洲之角、大湖地区、中东和海湾地区") ==
+        std::vector<std::string>{"great-lakes", "gulf", "horn-of-africa", "middle-east"});
+  CHECK(regions_of("同东南亚、南亚和中亚国家以及太平洋岛国") ==
+        std::vector<std::string>{"central-asia", "pacific-islands", "south-eastern-asia",
+                                 "southern-asia"});
+  CHECK(regions_of("巴基斯坦、伊朗、以色列、巴勒斯坦、乌克兰、朝鲜、韩国、印度、日本和俄罗斯") ==
+        std::vector<std::string>{"IND", "IRN", "ISR", "JPN", "KOR", "PAK", "PRK", "PSE", "RUS",
+                                 "UKR"});
+  CHECK(regions_of("欧盟、北约、非盟、阿盟、拉共体和亚信峰会") ==
+        std::vector<std::string>{"africa", "arab-states", "asia", "europe",
+                                 "latin-america-caribbean", "northern-america"});
+  // Traditional characters, as in the early reports.
+  CHECK(regions_of("臺灣、東南亞和美國") ==
+        std::vector<std::string>{"TWN", "USA", "south-eastern-asia"});
+  // The longest name wins, as in English.
+  CHECK(regions_of("白俄罗斯和俄罗斯，南苏丹和苏丹") ==
+        std::vector<std::string>{"BLR", "RUS", "SDN", "SSD"});
+  CHECK(regions_of("巴布亚新几内亚、赤道几内亚和几内亚") ==
+        std::vector<std::string>{"GIN", "GNQ", "PNG"});
+  CHECK(regions_of("印度尼西亚和印度") == std::vector<std::string>{"IDN", "IND"});
+  // Compounds of abbreviations are one word for the breaker: they have their own lines.
+  CHECK(regions_of("中美关系和中俄关系") == std::vector<std::string>{"CHN", "RUS", "USA"});
+  CHECK(regions_of("支持港澳发展经济") == std::vector<std::string>{"HKG", "MAC"});
+  CHECK(regions_of("同亚非拉国家团结合作") ==
+        std::vector<std::string>{"africa", "asia", "latin-america-caribbean"});
+  // 拉美国家 is cut 拉|美国|家: its own alias keeps the United States out.
+  CHECK(regions_of("中国同拉美国家的关系") ==
+        std::vector<std::string>{"CHN", "latin-america-caribbean"});
+  // Names resolve in filters and metadata too.
+  CHECK(Gazetteer::builtin()->resolve("中国") == "CHN");
+  CHECK(Gazetteer::builtin()->resolve("东南亚") == "south-eastern-asia");
+}
+
+TEST_CASE("Chinese words that contain a place name do not tag it", "[unit][enrich][chinese]") {
+  CHECK(regions_of("我们向往美好生活，建设美丽中国。") == std::vector<std::string>{"CHN"});
+  CHECK(regions_of("美好的未来").empty());                // 美 alone is not the United States
+  CHECK(regions_of("优化东部沿海地区开放布局").empty());  // 海地 (Haiti)
+  CHECK(regions_of("发展中国家的共同利益").empty());      // 中国 across 发展中|国家
+  CHECK(regions_of("推进海上合作").empty());              // 上合 (SCO) across 海上|合作
+  CHECK(regions_of("展现出更加蓬勃的生命力").empty());    // 加蓬 (Gabon)
+  CHECK(regions_of("环渤海湾地区开放和开发").empty());    // 海湾地区 (Gulf) in 渤海湾
+  CHECK(regions_of("内蒙古自治区") == std::vector<std::string>{"CHN"});  // not Mongolia
+  // 中非 is both China-Africa and Central Africa: not listed (see the gazetteer). The
+  // Central African Republic and Middle Africa have unambiguous names.
+  CHECK(regions_of("中非合作论坛北京峰会").empty());
+  CHECK(regions_of("中非共和国局势") == std::vector<std::string>{"CAF"});
+  CHECK(regions_of("中部非洲国家") == std::vector<std::string>{"middle-africa"});
+}
+
+TEST_CASE("Chinese topics from the text and from section headings", "[unit][enrich][chinese]") {
+  // Global Security Initiative Concept Paper style: a numbered item heading about biosecurity
+  // and a paragraph under it that does not name the topic itself.
+  const auto lab = tagger().tag_text("共同加强实验室能力建设，提升应对生物风险的能力。",
+                                     {"四、重点合作方向", "（十四）加强生物安全风险管理。"});
+  CHECK(has(lab.topics, "biosecurity"));
+  CHECK(has(lab.evidence.at("topic:biosecurity"), "heading: 生物安全"));
+  CHECK(has(lab.evidence.at("topic:biosecurity"), "生物风险"));
+
+  const std::vector<std::pair<const char*, const char*>> cases{
+      {"坚定维护国际核不扩散体系，推进核裁军。", "nuclear"},
+      {"坚决打击恐怖主义，深化反恐合作。", "counter-terrorism"},
+      {"维护网络安全和数据安全。", "cyber"},
+      {"加强人工智能治理。", "ai-emerging-tech"},
+      {"反对外空武器化和外空军备竞赛。", "outer-space"},
+      {"加强公共卫生合作。", "public-health"},
+      {"保障全球粮食安全。", "food-security"},
+      {"维护能源安全。", "energy-security"},
+      {"积极稳妥推进碳达峰碳中和，应对气候变化。", "climate-environment"},
+      {"维护海上安全和航道安全。", "maritime"},
+      {"中国积极参与联合国维和行动。", "peacekeeping"},
+      {"践行真正的多边主义。", "un-multilateralism"},
+      {"坚持不干涉内政原则，尊重各国主权。", "sovereignty"},
+      {"反对单边制裁和长臂管辖。", "sanctions"},
+      {"坚持通过对话协商和平解决分歧，支持斡旋。", "dialogue-mediation"},
+      {"推动构建新型大国关系。", "major-country-relations"},
+      {"确保产业链供应链稳定。", "development"},
+      {"打击跨国犯罪和毒品贩运。", "transnational-crime"},
+      {"深化执法合作。", "law-enforcement"},
+      {"在解决地区热点问题中发挥建设性作用。", "regional-hotspots"},
+      {"坚持共同、综合、合作、可持续的安全观。", "security-architecture"},
+      {"推进高质量共建“一带一路”。", "trade-economy"},
+  };
+  for (const auto& [text, topic] : cases) {
+    INFO(text);
+    CHECK(has(topics_of(text), topic));
+  }
+  // No topic from words that merely contain a phrase, or from bare 安全 and 发展.
+  CHECK_FALSE(has(topics_of("运用法治思维和法治方式"), "peacekeeping"));  // 维和 across 思维|和
+  CHECK_FALSE(has(topics_of("赋予地方更大自主权"), "sovereignty"));       // 主权 in 自主权
+  CHECK(topics_of("安全是发展的前提。").empty());
+  CHECK(topics_of("干涉别国内政") == std::vector<std::string>{"sovereignty"});
+}
