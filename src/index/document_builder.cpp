@@ -142,11 +142,30 @@ BuiltPaper DocumentBuilder::build(const Paper& paper, const std::string& fingerp
   Xapian::Document& record = built.record;
   record.add_boolean_term(std::string(schema::kDocumentKind));
   record.add_boolean_term(schema::bounded_term(schema::kDocumentId, meta.id));
-  for (const auto& word : vocabulary) record.add_boolean_term(schema::term(schema::kWord, word));
+  built.words.assign(vocabulary.begin(), vocabulary.end());
   record.add_value(schema::kSlotDoc, meta.id);
   if (!date.empty()) record.add_value(schema::kSlotDate, date);
   record.set_data(records::encode_document(info));
   return built;
+}
+
+void Vocabulary::add(std::vector<std::string>& words, const Xapian::Database* db) {
+  for (auto& word : words) {
+    if (known_.count(word) > 0) continue;
+    if (db == nullptr || !db->term_exists(schema::term(schema::kWord, word))) {
+      pending_.push_back(word);
+    }
+    known_.insert(std::move(word));
+  }
+}
+
+void Vocabulary::flush(Xapian::WritableDatabase& db) {
+  if (pending_.empty()) return;
+  Xapian::Document record;
+  record.add_boolean_term(std::string(schema::kVocabularyKind));
+  for (const auto& word : pending_) record.add_boolean_term(schema::term(schema::kWord, word));
+  db.add_document(record);
+  pending_.clear();
 }
 
 }  // namespace concord::index

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include <xapian.h>
@@ -15,6 +16,24 @@ struct BuiltPaper {
   std::string doc_id;
   std::vector<Xapian::Document> paragraphs;
   Xapian::Document record;
+  std::vector<std::string> words;  // distinct unstemmed words, for the Vocabulary
+};
+
+// The unstemmed words wildcards expand through. A word must be in the index once, not once
+// per paper (that was a third of all postings on the UN General Debate corpus): a writer
+// remembers the words it has seen and adds the new ones as one vocabulary record before it
+// commits. Words of removed papers stay; a wildcard then expands to a stem that matches
+// nothing, which costs nothing.
+class Vocabulary {
+ public:
+  // `db`, when given, is asked about words this writer has not seen (an existing index).
+  void add(std::vector<std::string>& words, const Xapian::Database* db);
+  // Adds the pending words as a vocabulary record; nothing when there are none.
+  void flush(Xapian::WritableDatabase& db);
+
+ private:
+  std::unordered_set<std::string> known_;
+  std::vector<std::string> pending_;
 };
 
 // Not thread-safe (owns an Analyzer); one per indexing thread.

@@ -99,6 +99,7 @@ class ParallelBuild::Worker {
   }
 
   void close(const std::map<std::string, std::string>& metadata) {
+    vocabulary_.flush(db_);
     for (const auto& [key, value] : metadata) db_.set_metadata(key, value);
     db_.commit();
     db_.close();
@@ -145,11 +146,13 @@ class ParallelBuild::Worker {
       } catch (const Xapian::Error& e) {
         xapian_util::rethrow(e, path_.string() + ": writing " + put->paper.meta.id);
       }
+      vocabulary_.add(built.words, nullptr);  // a new database: only this worker's words
       changes_ += built.paragraphs.size() + 1;
     } else {
       remove(std::get<RemoveTask>(task).doc_id);
     }
     if (changes_ >= kFlushEvery) {
+      vocabulary_.flush(db_);
       db_.commit();
       changes_ = 0;
     }
@@ -166,6 +169,7 @@ class ParallelBuild::Worker {
   fs::path path_;
   Xapian::WritableDatabase db_;
   DocumentBuilder builder_;
+  Vocabulary vocabulary_;
   std::string indexed_at_;
   std::uint64_t changes_ = 0;
 

@@ -25,6 +25,7 @@ inline constexpr std::string_view kStemmerKey = "concord:stemmer";
 // Record kinds.
 inline constexpr std::string_view kParagraphKind = "KP";
 inline constexpr std::string_view kDocumentKind = "KD";
+inline constexpr std::string_view kVocabularyKind = "KV";  // carries W terms, see Vocabulary
 
 // Unique-id term of document records (Xapian convention 'Q'). Paragraphs have none: they are
 // found through XD<doc> and the order slot, which saves a posting list per paragraph.
@@ -45,7 +46,8 @@ inline constexpr std::string_view kType = "XK";
 inline constexpr std::string_view kTopic = "XT";
 inline constexpr std::string_view kRegion = "XR";
 
-// Vocabulary of unstemmed words, on document records only.
+// Vocabulary of unstemmed words (wildcards expand through it): each word once per writer, on
+// vocabulary records (KV). Indexes written before that carry them on document records.
 inline constexpr std::string_view kWord = "W";
 
 // Value slots on paragraphs. Few on purpose: each slot costs the writer a map insertion per

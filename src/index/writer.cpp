@@ -93,6 +93,7 @@ struct IndexWriter::Impl {
   fs::path dir;
   Xapian::WritableDatabase db;
   index::DocumentBuilder builder;
+  index::Vocabulary vocabulary;
   std::uint64_t pending = 0;
   std::string run_started = utc_now();
 
@@ -231,6 +232,7 @@ void IndexWriter::put(const Paper& paper, const std::string& fingerprint, const 
     remove(paper.meta.id);
     for (auto& doc : built.paragraphs) impl_->db.add_document(doc);
     impl_->db.add_document(built.record);
+    impl_->vocabulary.add(built.words, &impl_->db);
     impl_->pending += built.paragraphs.size() + 1;
   } catch (const Xapian::Error& e) {
     xapian_util::rethrow(e, impl_->dir.string() + ": writing " + paper.meta.id);
@@ -263,6 +265,7 @@ void IndexWriter::commit() {
     return;
   }
   try {
+    impl_->vocabulary.flush(impl_->db);
     impl_->db.commit_transaction();
   } catch (const Xapian::Error& e) {
     // A failed commit (disk full) leaves the previous revision as the visible one.
