@@ -321,9 +321,22 @@ class FirstPass {
     if (tokens.empty()) return;  // punctuation only
     if (tokens.size() == 1) {
       emit_operand(sign + analyzer_.stem(tokens[0].term));
-    } else {
+    } else if (!sign.empty() || tokens.back().position - tokens.front().position + 1 ==
+                                    static_cast<std::uint32_t>(tokens.size())) {
       // "ASEAN-centred" or a run of Chinese words: the parts must appear together.
       emit_operand(sign + "\"" + stems_of(tokens) + "\"");
+    } else {
+      // Chinese sentences pasted without spaces ("安全。发展"): each sentence is a phrase of
+      // its own, since the index never has a phrase across a sentence end.
+      std::size_t first = 0;
+      for (std::size_t k = 1; k <= tokens.size(); ++k) {
+        if (k < tokens.size() && tokens[k].position == tokens[k - 1].position + 1) continue;
+        const std::vector<Token> part(tokens.begin() + static_cast<std::ptrdiff_t>(first),
+                                      tokens.begin() + static_cast<std::ptrdiff_t>(k));
+        emit_operand(part.size() == 1 ? analyzer_.stem(part[0].term)
+                                      : "\"" + stems_of(part) + "\"");
+        first = k;
+      }
     }
   }
 
