@@ -1,6 +1,7 @@
 // HTML, PDF and DOCX papers, and the bad inputs of each format.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "concord/error.hpp"
@@ -76,6 +77,26 @@ TEST_CASE("HTML in a legacy charset is decoded as declared", "[formats][html]") 
   CHECK(p.meta.title == "Café diplomacy");
   REQUIRE(p.paragraphs.size() == 1);
   CHECK(p.paragraphs[0].text == "Talks in Côte d'Ivoire – a “new” start.");
+}
+
+TEST_CASE("a .txt or .md file whose content is HTML is read as HTML, with a warning",
+          "[formats][html][bad-input]") {
+  test::TempDir dir;
+  const std::string page =
+      "<!DOCTYPE html>\n<html><head><title>Batch two</title><script>var secret = \"script "
+      "text\";</script></head><body><h2>1. Scope</h2><p>Ports need investment.</p></body></html>";
+  for (const char* name : {"batch2.txt", "batch2.md"}) {
+    INFO(name);
+    test::write_file(dir / name, page);
+    const Paper p = read_paper(dir / name);
+    CHECK(p.format == "html");
+    CHECK(p.meta.title == "Batch two");
+    CHECK(find_text(p, "Ports need investment.") != nullptr);
+    CHECK(find_text(p, "script") == nullptr);
+    CHECK(find_text(p, "<") == nullptr);
+    REQUIRE(p.warnings.size() == 1);
+    CHECK_THAT(p.warnings[0], Catch::Contains("content is HTML; read as HTML"));
+  }
 }
 
 TEST_CASE("PDF: paragraphs rebuilt across lines and pages, headers and page numbers dropped",
