@@ -88,8 +88,10 @@ class Walker {
     }
     if (n->type != XML_ELEMENT_NODE) return;
     const std::string name = name_of(n);
-    if (kDropped.count(name) || attribute(n, "hidden") == "hidden" ||
-        lower(attribute(n, "role")) == "navigation")
+    // `hidden` is a boolean attribute: present means hidden, whatever its value (often none).
+    if (kDropped.count(name) ||
+        xmlHasProp(const_cast<xmlNode*>(n), reinterpret_cast<const xmlChar*>("hidden")) ||
+        lower(attribute(n, "aria-hidden")) == "true" || lower(attribute(n, "role")) == "navigation")
       return;
     if (name == "br") {
       current_ += '\n';

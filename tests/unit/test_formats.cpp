@@ -79,6 +79,22 @@ TEST_CASE("HTML in a legacy charset is decoded as declared", "[formats][html]") 
   CHECK(p.paragraphs[0].text == "Talks in Côte d'Ivoire – a “new” start.");
 }
 
+TEST_CASE("HTML: hidden elements are dropped whatever the attribute's value", "[formats][html]") {
+  test::TempDir dir;
+  test::write_file(dir / "hidden.html",
+                   "<html><body><p>Visible text stays.</p><div hidden>Boolean hidden div.</div>"
+                   "<div hidden=\"\">Empty hidden div.</div><p hidden=\"until-found\">Until found."
+                   "</p><span aria-hidden=\"true\">Icon label.</span>"
+                   "<p aria-hidden=\"false\">Shown to all.</p></body></html>");
+  const Paper p = read_paper(dir / "hidden.html");
+  CHECK(find_text(p, "Visible text stays.") != nullptr);
+  CHECK(find_text(p, "Shown to all.") != nullptr);
+  for (const char* gone : {"Boolean hidden", "Empty hidden", "Until found", "Icon label"}) {
+    INFO(gone);
+    CHECK(find_text(p, gone) == nullptr);
+  }
+}
+
 TEST_CASE("a .txt or .md file whose content is HTML is read as HTML, with a warning",
           "[formats][html][bad-input]") {
   test::TempDir dir;
