@@ -95,6 +95,48 @@ TEST_CASE("HTML: hidden elements are dropped whatever the attribute's value", "[
   }
 }
 
+TEST_CASE("HTML charset: only meta tags declare it; undeclared legacy CJK is detected",
+          "[formats][html][charset]") {
+  test::TempDir dir;
+  // UTF-8 text that talks about charsets does not declare one.
+  test::write_file(dir / "talk.html",
+                   "<html><head><title>Encodings</title></head><body><p>Servers sent "
+                   "charset=latin1 headers.</p><p>Naïve café.</p></body></html>");
+  const Paper talk = read_paper(dir / "talk.html");
+  CHECK(find_text(talk, "Naïve café.") != nullptr);
+  CHECK(talk.warnings.empty());
+  // GBK with <meta charset>, Shift_JIS with <meta http-equiv>.
+  test::write_file(dir / "gbk.html",
+                   "<html><head><meta charset=\"gbk\"><title>\xD5\xFE\xB8\xAE</title></head><body>"
+                   "<p>\xD5\xFE\xB8\xAE\xD3\xA6\xB5\xB1\xB8\xBA\xD4\xF0\xA1\xA3</p></body></html>");
+  const Paper gbk = read_paper(dir / "gbk.html");
+  CHECK(gbk.meta.title == "政府");
+  CHECK(find_text(gbk, "政府应当负责。") != nullptr);
+  test::write_file(dir / "sjis.html",
+                   "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; "
+                   "charset=Shift_JIS\"></head><body><p>\x93\xFA\x96{\x82\xCC\x88\xC0\x91S\x95\xDB"
+                   "\x8F\xE1\x90\xAD\x8D\xF4</p></body></html>");
+  const Paper sjis = read_paper(dir / "sjis.html");
+  CHECK(find_text(sjis, "日本の安全保障政策") != nullptr);
+  // GBK without any declaration: ICU's detector, not U+FFFD.
+  test::write_file(
+      dir / "undeclared.html",
+      "<html><body><p>\xC8\xAB\xC7\xF2\xB0\xB2\xC8\xAB\xB3\xAB\xD2\xE9\xCA\xC7\xD6\xD0\xB9\xFA"
+      "\xCC\xE1\xB3\xF6\xB5\xC4\xD6\xD8\xD2\xAA\xB3\xAB\xD2\xE9\xA1\xA3\xB8\xF7\xB9\xFA\xD3\xA6"
+      "\xB5\xB1\xB9\xB2\xCD\xAC\xCE\xAC\xBB\xA4\xB5\xD8\xC7\xF8\xBA\xCD\xC6\xBD\xD3\xEB\xB0\xB2"
+      "\xC8\xAB\xA3\xAC\xBC\xE1\xB3\xD6\xB6\xD4\xBB\xB0\xD0\xAD\xC9\xCC\xA3\xAC\xB7\xB4\xB6\xD4"
+      "\xB5\xA5\xB1\xDF\xD6\xF7\xD2\xE5\xA1\xA3</p><p>\xD5\xFE\xB8\xAE\xD3\xA6\xB5\xB1\xB8\xBA"
+      "\xD4\xF0\xCD\xC6\xB6\xAF\xBE\xAD\xBC\xC3\xB7\xA2\xD5\xB9\xBA\xCD\xC9\xE7\xBB\xE1\xBD\xF8"
+      "\xB2\xBD\xA3\xAC\xBC\xD3\xC7\xBF\xB9\xFA\xBC\xCA\xBA\xCF\xD7\xF7\xA1\xA3</p></body></html>");
+  const Paper undeclared = read_paper(dir / "undeclared.html");
+  CHECK(find_text(undeclared, "全球安全倡议是中国提出的重要倡议。") != nullptr);
+  CHECK(find_text(undeclared, "政府应当负责推动经济发展") != nullptr);
+  CHECK(find_text(undeclared, "\xEF\xBF\xBD") == nullptr);
+  CHECK(undeclared.meta.language == "zh");
+  REQUIRE(!undeclared.warnings.empty());
+  CHECK_THAT(undeclared.warnings[0], Catch::Contains("detected GB18030"));
+}
+
 TEST_CASE("a .txt or .md file whose content is HTML is read as HTML, with a warning",
           "[formats][html][bad-input]") {
   test::TempDir dir;
