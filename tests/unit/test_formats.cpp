@@ -255,6 +255,50 @@ TEST_CASE("DOCX: heading styles, numbered lists, tables and core properties", "[
   CHECK(last->section_path.back() == "(2) Build joint flood warning systems.");
 }
 
+TEST_CASE("DOCX: nested list numbers restart, w:start is honoured, basedOn headings count",
+          "[formats][docx]") {
+  test::TempDir dir;
+  test::write_file(dir / "rivers.docx",
+                   test::make_docx({{"ChapterTitle", "Proposals"},
+                                    {"ListNumber", "Share hydrological data."},
+                                    {"ListNumber2", "Gauges on rivers."},
+                                    {"ListNumber2", "Satellite data."},
+                                    {"ListNumber", "Build flood warning systems."},
+                                    {"ListNumber2", "Sirens in villages."},
+                                    {"ListNumber2", "Text messages."},
+                                    {"SubChapter", "Funding"},
+                                    {"ListFrom5", "Fifth item of a list that starts at five."},
+                                    {"ListFrom5", "Sixth item of that list."}}));
+  const Paper p = read_paper(dir / "rivers.docx");
+  // Every line as the reader restored it, headings and paragraphs alike.
+  std::vector<std::string> lines;
+  for (const auto& s : p.sections) lines.push_back(s.heading);
+  for (const auto& para : p.paragraphs) lines.push_back(para.text);
+  const auto has = [&](const std::string& line) {
+    return std::find(lines.begin(), lines.end(), line) != lines.end();
+  };
+  std::string all;
+  for (const auto& line : lines) all += line + "\n";
+  INFO(all);
+  CHECK(has("(a) Gauges on rivers."));
+  CHECK(has("(b) Satellite data."));
+  CHECK(has("(2) Build flood warning systems."));
+  CHECK(has("(a) Sirens in villages."));
+  CHECK(has("(b) Text messages."));
+  CHECK(has("5. Fifth item of a list that starts at five."));
+  CHECK(has("6. Sixth item of that list."));
+  for (const auto& line : lines) CHECK(line.rfind("(c)", 0) != 0);
+  // Custom styles based on Heading 1 and (through another style) Heading 2.
+  REQUIRE(!p.sections.empty());
+  CHECK(p.sections[0].heading == "Proposals");
+  CHECK(p.sections[0].level == 1);
+  const auto funding = std::find_if(p.sections.begin(), p.sections.end(),
+                                    [](const Section& s) { return s.heading == "Funding"; });
+  REQUIRE(funding != p.sections.end());
+  CHECK(funding->level == 2);
+  CHECK(funding->number.rfind("1.", 0) == 0);
+}
+
 TEST_CASE("DOCX bad input: not a zip, a zip bomb, a zip without a document",
           "[formats][docx][bad-input]") {
   test::TempDir dir;
