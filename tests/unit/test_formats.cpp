@@ -205,6 +205,36 @@ TEST_CASE("PDF: paragraphs rebuilt across lines and pages, headers and page numb
   for (const auto& para : p.paragraphs) CHECK(para.text != "2");
 }
 
+TEST_CASE("PDF: a sentence that runs on to the next page joins, even in sparse text",
+          "[formats][pdf]") {
+  test::TempDir dir;
+  // Few lines of uneven length per page: not hard-wrapped text, so only the page break joins.
+  const std::string pdf = test::make_pdf(
+      {{{700, "1. Scope", 14},
+        {670, "Short opening line."},
+        {640, "This paper sets out the rules about vessels that"}},
+       {{700, "enter the exclusive economic zone without notice."},
+        {670, "Coast guards will board them."}},
+       {{700, "Patrols will increase in the coming years, as agreed by all members."}},
+       {{700, "Fishing fleets are not affected."}}});
+  test::write_file(dir / "sparse.pdf", pdf);
+  const Paper p = read_paper(dir / "sparse.pdf");
+  const Paragraph* joined = find_text(p, "about vessels that");
+  REQUIRE(joined != nullptr);
+  CHECK(joined->text ==
+        "This paper sets out the rules about vessels that enter the exclusive economic zone "
+        "without notice.");
+  CHECK(joined->page == 1);
+  const Paragraph* board = find_text(p, "Coast guards will board them.");
+  REQUIRE(board != nullptr);
+  CHECK(board->page == 2);
+  // A page that ends a sentence does not run on into the next page's first paragraph.
+  const Paragraph* fleets = find_text(p, "Fishing fleets are not affected.");
+  REQUIRE(fleets != nullptr);
+  CHECK(fleets->text == "Fishing fleets are not affected.");
+  CHECK(fleets->page == 4);
+}
+
 TEST_CASE("PDF bad input: corrupt, scanned, encrypted, misnamed", "[formats][pdf][bad-input]") {
   test::TempDir dir;
   test::write_file(dir / "corrupt.pdf", "%PDF-1.4\nthis is not really a PDF\n%%EOF\n");
