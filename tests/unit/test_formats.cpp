@@ -380,6 +380,50 @@ TEST_CASE("a mixed batch: every format indexes, each bad file fails alone, pages
   CHECK(searcher.search(request).total == 1);
 }
 
+TEST_CASE("sidecars give the metadata of HTML, PDF and DOCX papers", "[formats][sidecar]") {
+  test::TempDir dir;
+  test::write_file(dir / "page.html",
+                   "<html lang=\"fr\"><head><title>Page title</title><meta name=\"author\" "
+                   "content=\"Page author\"></head><body><p>Text of the page.</p></body></html>");
+  test::write_file(
+      dir / "paper.pdf",
+      test::make_pdf({{{700, "Text of the PDF paper, long enough to count as a text layer."}}},
+                     "PDF"));
+  test::write_file(dir / "word.docx", test::make_docx({{"", "Text of the Word paper."}},
+                                                      "Core title", "Core creator"));
+  // Both sidecar names: NAME.meta.json and NAME.EXT.meta.json.
+  test::write_file(dir / "page.meta.json",
+                   R"({"id": "html-sc", "title": "HTML sidecar", "issuer": "Ministry A",
+                       "date": "2019-05-01", "language": "en", "type": "white paper",
+                       "series": "S-1"})");
+  test::write_file(dir / "paper.pdf.meta.json",
+                   R"({"id": "pdf-sc", "title": "PDF sidecar", "issuer": "Ministry B",
+                       "date": "2018-04-02", "country": "Kenya"})");
+  test::write_file(dir / "word.meta.json",
+                   R"({"id": "docx-sc", "title": "DOCX sidecar", "issuer": "Ministry C",
+                       "date": "2017-03-03", "type": "strategy"})");
+  const Paper html = read_paper(dir / "page.html");
+  CHECK(html.meta.id == "html-sc");
+  CHECK(html.meta.title == "HTML sidecar");
+  CHECK(html.meta.issuer == "Ministry A");
+  CHECK(html.meta.date == "2019-05-01");
+  CHECK(html.meta.language == "en");
+  CHECK(html.meta.type == "white paper");
+  CHECK(html.meta.extra.at("series") == "S-1");
+  const Paper pdf = read_paper(dir / "paper.pdf");
+  CHECK(pdf.meta.id == "pdf-sc");
+  CHECK(pdf.meta.title == "PDF sidecar");
+  CHECK(pdf.meta.issuer == "Ministry B");
+  CHECK(pdf.meta.date == "2018-04-02");
+  CHECK(pdf.meta.country == "Kenya");
+  const Paper docx = read_paper(dir / "word.docx");
+  CHECK(docx.meta.id == "docx-sc");
+  CHECK(docx.meta.title == "DOCX sidecar");
+  CHECK(docx.meta.issuer == "Ministry C");
+  CHECK(docx.meta.date == "2017-03-03");
+  CHECK(docx.meta.type == "strategy");
+}
+
 TEST_CASE("include and exclude globs select files in a tree", "[formats][integration]") {
   test::TempDir dir;
   test::write_file(dir / "docs" / "keep" / "one.txt", "One about rivers.\n");
