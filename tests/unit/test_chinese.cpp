@@ -193,8 +193,17 @@ TEST_CASE("phrases and NEAR never match across sentence punctuation, in any lang
       CHECK(hit.snippet.find("<mark>地方政府</mark>") != std::string::npos);
     }
   }
-  // A pasted Chinese text with a full stop looks for each sentence's words, not one phrase.
+  // Pasted text with a full stop, quoted or not, looks for each sentence's phrase.
   CHECK(search("很多地方。政府应当").total == 1);
+  CHECK(search("很多地方。政府应当 OR 不存在的词").total == 1);
+  const auto pasted = search("\"很多地方。政府应当\"");
+  REQUIRE(pasted.total == 1);
+  CHECK(pasted.results[0].snippet.find("<mark>很多地方</mark>。<mark>政府应当</mark>") !=
+        std::string::npos);
+  const auto english = search("\"many places. Government must\"");
+  REQUIRE(english.total == 1);
+  CHECK(english.results[0].snippet.find("<mark>many places</mark>. <mark>Government must</mark>") !=
+        std::string::npos);
   // English: ". ", ";" and NEAR.
   CHECK(search("\"many places\"").total == 1);
   CHECK(search("\"places government\"").total == 0);
