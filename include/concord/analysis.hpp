@@ -18,8 +18,11 @@ struct Token {
   std::string term;         // normalised word, not stemmed
   std::uint32_t begin = 0;  // byte offsets of the word in the analysed text
   std::uint32_t end = 0;
-  std::uint32_t position = 0;  // 1-based word position in the text
-  bool ideographic = false;    // Han or Kana word: several of them in a row form a phrase
+  // 1-based word position in the text. Sentence-ending punctuation between two words (。！？；
+  // .!? ; and their full-width forms) adds Analyzer::kSentenceGap, so phrase and NEAR queries,
+  // which need nearby positions, never match across a sentence boundary.
+  std::uint32_t position = 0;
+  bool ideographic = false;  // Han or Kana word: several of them in a row form a phrase
 };
 
 // An Analyzer is cheap to create but not safe for concurrent use (it owns an ICU break
@@ -48,6 +51,9 @@ class Analyzer {
   [[nodiscard]] const std::string& stem_language() const;
 
   static constexpr std::size_t kMaxTermBytes = 64;
+  // Larger than any NEAR window people use, small enough that a 64 KiB paragraph of
+  // one-word sentences stays far below 2^32 positions.
+  static constexpr std::uint32_t kSentenceGap = 1000;
 
  private:
   struct Impl;

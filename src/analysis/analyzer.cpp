@@ -47,6 +47,65 @@ bool is_kept_in_term(UChar32 c) {
   }
 }
 
+// Words after a full stop that do not end a sentence: "Mr. Smith", "No. 5", "cf. Annex".
+bool is_abbreviation(std::string_view word) {
+  if (word.find('.') != std::string_view::npos) return true;  // "U.S", "e.g"
+  if (word.size() == 1) return true;                          // initials: "J. Smith"
+  static constexpr std::string_view kAbbreviations[] = {
+      "mr",  "mrs", "ms",  "dr",     "prof", "no",  "nos",  "art", "arts", "para", "paras",
+      "vol", "fig", "st",  "vs",     "cf",   "jr",  "sr",   "inc", "ltd",  "co",   "corp",
+      "gen", "rev", "hon", "approx", "ed",   "eds", "pp",   "sec", "ch",   "jan",  "feb",
+      "mar", "apr", "jun", "jul",    "aug",  "sep", "sept", "oct", "nov",  "dec"};
+  std::string lower(word);
+  for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  for (const std::string_view a : kAbbreviations) {
+    if (lower == a) return true;
+  }
+  return false;
+}
+
+// Whether the characters between two words end a sentence, so that a phrase must not span
+// them. Ideographic and full-width terminators always do; an ASCII full stop only when a space
+// or a CJK word follows and the word before it is not an abbreviation, so "U.S. policy" and
+// "Mr. Smith" stay phrases.
+bool ends_sentence(std::string_view gap, std::string_view previous, std::string_view next) {
+  for (std::size_t i = 0; i < gap.size();) {
+    const std::size_t at = i;
+    const char32_t cp = next_code_point(gap, i);
+    switch (cp) {
+      case U'!':
+      case U'?':
+      case U';':
+      case U'\u3002':
+      case U'\uFF61':  // 。 ｡
+      case U'\uFF01':
+      case U'\uFF1F':
+      case U'\uFF1B':
+      case U'\uFF0E':  // ！ ？ ； ．
+        return true;
+      case U'.': {
+        if (is_abbreviation(previous)) break;
+        const std::string_view rest = gap.substr(at + 1);
+        if (rest.empty()) {
+          std::size_t k = 0;
+          if (!next.empty() && is_cjk_code_point(next_code_point(next, k))) return true;
+          break;
+        }
+        const std::size_t after = rest.find_first_not_of("\"')]\xE2\x80\x9D\x99");
+        if (after != std::string_view::npos && (rest[after] == ' ' || rest[after] == '\n' ||
+                                                rest[after] == '\t' || rest[after] == '\r'))
+          return true;
+        // A closing quote or bracket up to the next word: "... end." Next
+        if (after == std::string_view::npos) return true;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 struct Analyzer::Impl {
@@ -153,6 +212,8 @@ void Analyzer::tokenize(std::string_view text, std::vector<Token>& out) const {
   bi.setText(ut, status);
   check(status, "BreakIterator::setText");
   std::uint32_t position = 0;
+  std::size_t previous_end = 0;
+  std::string_view previous_word;
   int32_t start = bi.first();
   for (int32_t end = bi.next(); end != icu::BreakIterator::DONE; start = end, end = bi.next()) {
     const int32_t rule = bi.getRuleStatus();
@@ -165,6 +226,13 @@ void Analyzer::tokenize(std::string_view text, std::vector<Token>& out) const {
     token.term = std::move(term);
     token.begin = static_cast<std::uint32_t>(start);
     token.end = static_cast<std::uint32_t>(end);
+    if (!out.empty() &&
+        ends_sentence(text.substr(previous_end, static_cast<std::size_t>(start) - previous_end),
+                      previous_word, word)) {
+      position += kSentenceGap;
+    }
+    previous_end = static_cast<std::size_t>(end);
+    previous_word = word;
     token.position = ++position;
     token.ideographic = (rule >= UBRK_WORD_KANA && rule < UBRK_WORD_IDEO_LIMIT);
     out.push_back(std::move(token));

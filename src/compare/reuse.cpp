@@ -132,7 +132,8 @@ SimilarResponse ReuseFinder::find(const SimilarRequest& request) {
       for (const auto& s : source.stems) {
         if (!idf.count(s)) idf[s] = std::log(total / (1.0 + d.get_termfreq(s)));
       }
-      std::set<std::vector<std::string>> probes;
+      // A probe that spans a sentence end must allow the same position gap as the index has.
+      std::map<std::vector<std::string>, Xapian::termcount> probes;
       const std::size_t gram = std::min(kGram, source.size());
       for (std::size_t w = 0; w + gram <= source.size() && probes.size() < kMaxProbes;
            w += kStride) {
@@ -146,13 +147,16 @@ SimilarResponse ReuseFinder::find(const SimilarRequest& request) {
             best_at = p;
           }
         }
-        probes.insert(std::vector<std::string>(
+        const Xapian::termcount span =
+            source.tokens[best_at + gram - 1].position - source.tokens[best_at].position + 1;
+        auto& window = probes[std::vector<std::string>(
             source.stems.begin() + static_cast<std::ptrdiff_t>(best_at),
-            source.stems.begin() + static_cast<std::ptrdiff_t>(best_at + gram)));
+            source.stems.begin() + static_cast<std::ptrdiff_t>(best_at + gram))];
+        window = std::max(window, span);
       }
       std::vector<Xapian::Query> phrases;
-      for (const auto& p : probes)
-        phrases.emplace_back(Xapian::Query::OP_PHRASE, p.begin(), p.end(), p.size());
+      for (const auto& [p, window] : probes)
+        phrases.emplace_back(Xapian::Query::OP_PHRASE, p.begin(), p.end(), window);
       Xapian::Query query(Xapian::Query::OP_OR, phrases.begin(), phrases.end());
       query = Xapian::Query(Xapian::Query::OP_FILTER, query,
                             Xapian::Query(std::string(schema::kParagraphKind)));

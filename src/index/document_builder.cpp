@@ -36,7 +36,8 @@ void DocumentBuilder::index_field(Xapian::Document& doc, std::string_view prefix
       doc.add_term(term, 0);
     }
   }
-  position += static_cast<Xapian::termpos>(tokens_.size()) + kFieldGap;
+  // Positions skip at sentence ends, so the last token's position, not the count, is the span.
+  position += (tokens_.empty() ? 0 : tokens_.back().position) + kFieldGap;
 }
 
 BuiltPaper DocumentBuilder::build(const Paper& paper, const std::string& fingerprint,

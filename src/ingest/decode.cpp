@@ -4,6 +4,7 @@
 #include <memory>
 
 #include <unicode/ucnv.h>
+#include <unicode/ucsdet.h>
 
 #include "concord/error.hpp"
 #include "concord/text.hpp"
@@ -29,6 +30,30 @@ std::string convert_to_utf8(std::string_view bytes, const char* charset) {
   }
   out.resize(static_cast<std::size_t>(written));
   return out;
+}
+
+// The charset ICU's detector is confident of, among the multi-byte legacy encodings that the
+// Windows-1252 heuristic cannot recognise; empty otherwise.
+std::string detect_charset(std::string_view bytes) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<UCharsetDetector, decltype(&ucsdet_close)> detector(ucsdet_open(&status),
+                                                                      &ucsdet_close);
+  if (U_FAILURE(status)) return {};
+  // Markup is ASCII and would only dilute the statistics.
+  ucsdet_enableInputFilter(detector.get(), true);
+  const std::string_view sample = bytes.substr(0, 64 * 1024);
+  ucsdet_setText(detector.get(), sample.data(), static_cast<int32_t>(sample.size()), &status);
+  const UCharsetMatch* match = ucsdet_detect(detector.get(), &status);
+  if (U_FAILURE(status) || match == nullptr) return {};
+  const int32_t confidence = ucsdet_getConfidence(match, &status);
+  const char* name = ucsdet_getName(match, &status);
+  if (U_FAILURE(status) || name == nullptr || confidence < 50) return {};
+  const std::string charset(name);
+  for (const char* known : {"GB18030", "Shift_JIS", "EUC-JP", "EUC-KR", "Big5", "ISO-2022-JP",
+                            "ISO-2022-CN", "ISO-2022-KR"}) {
+    if (charset == known) return charset;
+  }
+  return {};
 }
 
 }  // namespace
@@ -66,7 +91,8 @@ DecodedText decode_text(std::string_view bytes, std::string_view declared_charse
     out.text = repair_utf8(out.text).text;
     return out;
   }
-  std::string charset(declared_charset);
+  // A byte order mark says more than a declaration inside the text.
+  std::string charset(out.offset_shift > 0 ? std::string_view() : declared_charset);
   for (char& c : charset) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
   if (!charset.empty() && charset != "utf-8" && charset != "utf8") {
     out.text = repair_utf8(convert_to_utf8(bytes, charset.c_str())).text;
@@ -98,6 +124,14 @@ DecodedText decode_text(std::string_view bytes, std::string_view declared_charse
     out.text = repair_utf8(convert_to_utf8(bytes, "windows-1252")).text;
     out.encoding = "windows-1252";
     out.warnings.push_back("not UTF-8; decoded as Windows-1252");
+    return out;
+  }
+  // Undeclared multi-byte legacy text (GBK, Shift_JIS, Big5, EUC-KR) is not Windows-1252;
+  // ICU's statistical detector recognises these well on text of any length.
+  if (const std::string detected = detect_charset(bytes); !detected.empty()) {
+    out.text = repair_utf8(convert_to_utf8(bytes, detected.c_str())).text;
+    out.encoding = detected;
+    out.warnings.push_back("not UTF-8 and no charset declared; detected " + detected);
     return out;
   }
   out.warnings.push_back("invalid UTF-8: " + std::to_string(repaired.invalid_sequences) +

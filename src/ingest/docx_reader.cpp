@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <vector>
 
 #include "blocks.hpp"
 #include "concord/error.hpp"
@@ -101,24 +102,45 @@ std::string text_of(const xmlNode* n) {
   return out;
 }
 
-// Heading level of each paragraph style: from its outline level, or a name like "heading 2".
+// Heading level of each paragraph style: from its outline level, a name like "heading 2", or
+// else the style it is based on, so a house style built on Heading 2 is a level-2 heading.
 std::map<std::string, int> heading_styles(const std::string& styles_xml) {
   std::map<std::string, int> levels;
   if (styles_xml.empty()) return levels;
   const XmlDoc doc = parse_xml(styles_xml, "word/styles.xml");
+  std::map<std::string, int> own;  // levels the styles set themselves (0: body text)
+  std::map<std::string, std::string> based_on;
   for (const xmlNode* s = xmlDocGetRootElement(doc.get())->children; s != nullptr; s = s->next) {
     if (s->type != XML_ELEMENT_NODE || local(s) != "style") continue;
     const std::string id = attr(s, "styleId");
     std::string name;
     if (const xmlNode* n = child(s, "name")) name = attr(n, "val");
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    int level = 0;
+    if (const xmlNode* b = child(s, "basedOn")) based_on[id] = attr(b, "val");
     if (const xmlNode* ppr = child(s, "pPr")) {
-      if (const xmlNode* o = child(ppr, "outlineLvl"))
-        level = std::atoi(attr(o, "val").c_str()) + 1;
+      if (const xmlNode* o = child(ppr, "outlineLvl")) {
+        // Outline level 9 is Word's "body text".
+        const int lvl = std::atoi(attr(o, "val").c_str());
+        own[id] = lvl >= 0 && lvl < 9 ? lvl + 1 : 0;
+      }
     }
-    if (name.rfind("heading ", 0) == 0) level = std::atoi(name.c_str() + 8);
-    if (name == "title") level = -1;  // the document title
+    if (name.rfind("heading ", 0) == 0) own[id] = std::atoi(name.c_str() + 8);
+    if (name == "title") own[id] = -1;  // the document title
+  }
+  for (const auto& [id, base] : based_on) {
+    if (own.count(id)) continue;
+    // Follow the chain; a cycle in a damaged file ends after a few steps.
+    std::string at = base;
+    for (int steps = 0; steps < 16 && !at.empty(); ++steps) {
+      if (const auto it = own.find(at); it != own.end()) {
+        own[id] = it->second;
+        break;
+      }
+      const auto next = based_on.find(at);
+      at = next == based_on.end() ? std::string() : next->second;
+    }
+  }
+  for (const auto& [id, level] : own) {
     if (level != 0) levels[id] = std::clamp(level, -1, 6);
   }
   return levels;
@@ -150,6 +172,7 @@ void read_core(const std::string& core_xml, DocumentMeta& meta) {
 struct ListLevel {
   std::string format;  // decimal, lowerLetter, upperLetter, lowerRoman, upperRoman, bullet, ...
   std::string pattern;
+  int start = 1;  // w:start: the first number of the level
 };
 using ListFormats = std::map<std::string, ListLevel>;
 
@@ -166,6 +189,7 @@ ListFormats list_formats(const std::string& numbering_xml) {
       ListLevel level;
       if (const xmlNode* f = child(lvl, "numFmt")) level.format = attr(f, "val");
       if (const xmlNode* t = child(lvl, "lvlText")) level.pattern = attr(t, "val");
+      if (const xmlNode* st = child(lvl, "start")) level.start = std::atoi(attr(st, "val").c_str());
       abstract[attr(n, "abstractNumId")][attr(lvl, "ilvl")] = level;
     }
   }
@@ -223,7 +247,7 @@ void read_paragraph(const xmlNode* p, std::string& out) {
 
 void read_body(const xmlNode* node, const std::map<std::string, int>& styles,
                const ListFormats& lists, std::vector<Block>& blocks, DocumentMeta& meta,
-               std::map<std::string, int>& list_counters) {
+               std::map<std::string, std::vector<int>>& list_counters) {
   for (const xmlNode* n = node; n != nullptr; n = n->next) {
     if (n->type != XML_ELEMENT_NODE) continue;
     const std::string name = local(n);
@@ -233,7 +257,8 @@ void read_body(const xmlNode* node, const std::map<std::string, int>& styles,
       if (trim(text).empty()) continue;
       int level = 0;
       bool list_item = false;
-      std::string list_key;
+      std::string list_key, list_id;
+      int list_level = 0;
       if (const xmlNode* ppr = child(n, "pPr")) {
         if (const xmlNode* style = child(ppr, "pStyle")) {
           const auto it = styles.find(attr(style, "val"));
@@ -245,7 +270,9 @@ void read_body(const xmlNode* node, const std::map<std::string, int>& styles,
           list_item = true;
           const xmlNode* id = child(num, "numId");
           const xmlNode* ilvl = child(num, "ilvl");
-          list_key = (id ? attr(id, "val") : "") + "/" + (ilvl ? attr(ilvl, "val") : "0");
+          list_id = id ? attr(id, "val") : "";
+          list_level = std::clamp(ilvl ? std::atoi(attr(ilvl, "val").c_str()) : 0, 0, 8);
+          list_key = list_id + "/" + std::to_string(list_level);
         }
       }
       if (level == -1) {
@@ -254,8 +281,15 @@ void read_body(const xmlNode* node, const std::map<std::string, int>& styles,
       }
       if (list_item && level == 0) {
         // Word keeps list numbers out of the text; restore them so numbered items nest.
-        const int n_item = ++list_counters[list_key];
+        // As in Word: a level counts from its w:start, and restarts whenever a shallower level
+        // of the same list advances ("2." then "(a)", "(b)" again).
         const auto format = lists.find(list_key);
+        auto& counters = list_counters[list_id];
+        counters.resize(9, 0);
+        const int start = format == lists.end() ? 1 : format->second.start;
+        const int n_item = counters[list_level] == 0 ? start : counters[list_level] + 1;
+        counters[list_level] = n_item;
+        std::fill(counters.begin() + list_level + 1, counters.end(), 0);
         const std::string label =
             format == lists.end() ? std::string() : list_label(format->second, n_item);
         if (!label.empty() && !match_numbering(text)) text = label + " " + std::string(trim(text));
@@ -319,7 +353,7 @@ Paper parse_docx(std::string_view bytes, const DocumentMeta& sidecar,
   const auto heading_levels = heading_styles(styles);
   const XmlDoc doc = parse_xml(document, "word/document.xml");
   std::vector<Block> blocks;
-  std::map<std::string, int> counters;
+  std::map<std::string, std::vector<int>> counters;
   const xmlNode* root = xmlDocGetRootElement(doc.get());
   if (const xmlNode* body = child(root, "body")) {
     read_body(body->children, heading_levels, list_formats(numbering), blocks, meta, counters);

@@ -21,7 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // Bump when parsing changes what a file turns into, so re-indexing refreshes every paper.
-constexpr std::string_view kIngestVersion = "concord-ingest-1";
+constexpr std::string_view kIngestVersion = "concord-ingest-2";
 
 std::string lower_extension(const fs::path& file) {
   std::string ext = file.extension().string();
@@ -187,6 +187,11 @@ Paper parse_source(const SourceFile& source, const IngestOptions& options,
       paper = ingest::parse_docx(source.bytes, sidecar, options);
     } else if (is_html) {
       paper = ingest::parse_html(source.bytes, sidecar, options);
+    } else if (content == "html") {
+      // A page saved as .txt would otherwise be indexed as markup, scripts included. The
+      // content is unambiguous (it starts with <!DOCTYPE html> or <html>), so read it as HTML.
+      paper = ingest::parse_html(source.bytes, sidecar, options);
+      paper.warnings.push_back("named " + ext + " but its content is HTML; read as HTML");
     } else {
       paper = parse_text(source.bytes, format, sidecar, options);
     }

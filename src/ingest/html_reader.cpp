@@ -46,22 +46,45 @@ const std::set<std::string> kBlocks{"p",       "div",     "li",      "dd",   "dt
                                     "ul",      "ol",      "dl",      "body", "center", "details",
                                     "summary", "hr"};
 
-// The charset a page declares in <meta charset> or <meta http-equiv content="...charset=">,
-// read from the raw bytes before parsing.
+// The value of `charset=` at `pos` in a lowered tag, without quotes.
+std::string charset_value(std::string_view tag, std::size_t pos) {
+  std::size_t k = pos + 7;
+  while (k < tag.size() && (tag[k] == ' ' || tag[k] == '\t')) ++k;
+  if (k >= tag.size() || tag[k] != '=') return {};
+  ++k;
+  while (k < tag.size() && (tag[k] == ' ' || tag[k] == '"' || tag[k] == '\'')) ++k;
+  std::size_t end = k;
+  while (end < tag.size() &&
+         (std::isalnum(static_cast<unsigned char>(tag[end])) || tag[end] == '-' ||
+          tag[end] == '_' || tag[end] == ':' || tag[end] == '.'))
+    ++end;
+  return std::string(tag.substr(k, end - k));
+}
+
+// The charset a page declares in <meta charset>, <meta http-equiv content="...charset=">, or
+// an XML declaration, read from the raw bytes before parsing. Only those tags count: a page
+// whose text mentions "charset=latin1" declares nothing.
 std::string declared_charset(std::string_view bytes) {
   const std::string head = lower(bytes.substr(0, 4096));
-  std::size_t pos = head.find("charset");
-  while (pos != std::string::npos) {
-    std::size_t k = pos + 7;
-    while (k < head.size() &&
-           (head[k] == ' ' || head[k] == '=' || head[k] == '"' || head[k] == '\''))
-      ++k;
-    std::size_t end = k;
-    while (end < head.size() && (std::isalnum(static_cast<unsigned char>(head[end])) ||
-                                 head[end] == '-' || head[end] == '_'))
-      ++end;
-    if (end > k && head.find('=', pos) < end) return head.substr(k, end - k);
-    pos = head.find("charset", pos + 7);
+  if (head.compare(0, 5, "<?xml") == 0) {
+    const std::string_view decl = std::string_view(head).substr(0, head.find("?>"));
+    if (const std::size_t e = decl.find("encoding"); e != std::string_view::npos) {
+      std::size_t k = decl.find_first_of("\"'", e);
+      if (k != std::string_view::npos) {
+        const std::size_t end = decl.find_first_of("\"'", k + 1);
+        if (end != std::string_view::npos) return std::string(decl.substr(k + 1, end - k - 1));
+      }
+    }
+  }
+  for (std::size_t pos = head.find("<meta"); pos != std::string::npos;
+       pos = head.find("<meta", pos + 5)) {
+    const std::size_t close = head.find('>', pos);
+    const std::string_view tag =
+        std::string_view(head).substr(pos, close == std::string::npos ? close : close - pos);
+    if (const std::size_t c = tag.find("charset"); c != std::string_view::npos) {
+      std::string value = charset_value(tag, c);
+      if (!value.empty()) return value;
+    }
   }
   return {};
 }
@@ -88,8 +111,10 @@ class Walker {
     }
     if (n->type != XML_ELEMENT_NODE) return;
     const std::string name = name_of(n);
-    if (kDropped.count(name) || attribute(n, "hidden") == "hidden" ||
-        lower(attribute(n, "role")) == "navigation")
+    // `hidden` is a boolean attribute: present means hidden, whatever its value (often none).
+    if (kDropped.count(name) ||
+        xmlHasProp(const_cast<xmlNode*>(n), reinterpret_cast<const xmlChar*>("hidden")) ||
+        lower(attribute(n, "aria-hidden")) == "true" || lower(attribute(n, "role")) == "navigation")
       return;
     if (name == "br") {
       current_ += '\n';

@@ -335,7 +335,9 @@ class TextParser {
       if (in_fence_) return;
       // Hard-wrapped text extracted from PDFs has blank lines in mid-sentence; decide when
       // the next line shows whether the sentence goes on.
-      if (wrapped_ && !markdown_ && !block_.lines.empty() && !block_.closed) {
+      // A page break is such a blank in any PDF, hard-wrapped or not.
+      if (!markdown_ && !block_.lines.empty() && !block_.closed &&
+          (wrapped_ || (hints_.from_pdf && next_line_on_another_page(j)))) {
         block_.blank_pending = true;
       } else {
         flush();
@@ -522,6 +524,15 @@ class TextParser {
       return;
     }
     ingest::append_wrapped_line(joined, line);
+  }
+
+  // Whether the first non-blank line after blank line j is on a later page than the block.
+  [[nodiscard]] bool next_line_on_another_page(std::size_t j) const {
+    for (std::size_t k = j + 1; k < lines_.size(); ++k) {
+      if (blank(k)) continue;
+      return page_of(lines_[k].begin) != page_of(block_.lines.back().second);
+    }
+    return false;
   }
 
   [[nodiscard]] std::uint32_t page_of(std::size_t offset) const {

@@ -28,7 +28,10 @@ std::vector<Mark> find_marks(std::string_view text, const HighlightSpec& spec,
   for (const auto& phrase : spec.phrases) {
     for (std::size_t i = 0; i + phrase.size() <= tokens.size(); ++i) {
       bool match = true;
-      for (std::size_t k = 0; k < phrase.size() && match; ++k) match = stems[i + k] == phrase[k];
+      // Consecutive positions too: a phrase never spans a sentence end, as in the index.
+      for (std::size_t k = 0; k < phrase.size() && match; ++k) {
+        match = stems[i + k] == phrase[k] && tokens[i + k].position == tokens[i].position + k;
+      }
       if (!match) continue;
       marks.push_back({tokens[i].begin, tokens[i + phrase.size() - 1].end, group});
       for (std::size_t k = 0; k < phrase.size(); ++k) covered[i + k] = true;

@@ -316,7 +316,7 @@ class FirstPass {
         const auto tokens = analyse(take_phrase());
         count_terms(tokens.size(), offset);
         if (!tokens.empty()) {
-          emit_operand("\"" + stems_of(tokens) + "\"");
+          emit_operand(phrase_of(tokens));
         } else if (!dropped_offset_) {
           dropped_offset_ = offset;
         }
@@ -364,10 +364,31 @@ class FirstPass {
     }
     if (tokens.size() == 1) {
       emit_operand(sign + analyzer_.stem(tokens[0].term));
+    } else if (!sign.empty()) {
+      emit_operand(sign + "\"" + stems_of(tokens) + "\"");
     } else {
       // "ASEAN-centred" or a run of Chinese words: the parts must appear together.
-      emit_operand(sign + "\"" + stems_of(tokens) + "\"");
+      emit_operand(phrase_of(tokens));
     }
+  }
+
+  // A phrase of the words, or, where the text has sentence ends (positions skip there, as in
+  // the index), "(" one phrase per sentence ")": a phrase across a sentence end never matches,
+  // but people paste text with full stops in it.
+  std::string phrase_of(const std::vector<Token>& tokens) const {
+    std::vector<std::string> parts;
+    std::size_t first = 0;
+    for (std::size_t k = 1; k <= tokens.size(); ++k) {
+      if (k < tokens.size() && tokens[k].position == tokens[k - 1].position + 1) continue;
+      const std::vector<Token> part(tokens.begin() + static_cast<std::ptrdiff_t>(first),
+                                    tokens.begin() + static_cast<std::ptrdiff_t>(k));
+      parts.push_back("\"" + stems_of(part) + "\"");
+      first = k;
+    }
+    if (parts.size() == 1) return parts.front();
+    std::string out = "(";
+    for (const auto& part : parts) out += (out.size() > 1 ? " " : "") + part;
+    return out + ")";
   }
 
   void wildcard(const Lexeme& lx, const std::string& sign, std::string_view w) {

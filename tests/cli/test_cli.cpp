@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fixtures.hpp"
 #include "test_support.hpp"
 
 namespace ct = concord::test;
@@ -137,6 +138,61 @@ TEST_CASE("a batch with failures exits 3 and still commits the good files", "[cl
   CHECK(r.exit_code == 0);
   r = ct::concord({"search", "--index", index, "--json", "rivers"});
   CHECK(json::parse(r.out)["total"] == 0);
+}
+
+TEST_CASE("mixed formats: bad files summed up at the end with exit 3, PDF pages shown",
+          "[cli][formats]") {
+  concord::test::TempDir dir;
+  const auto docs = dir / "docs";
+  ct::write_file(docs / "report.pdf",
+                 ct::make_pdf({{{700, "Page one is about rivers."}},
+                               {{700, "Page two is about glaciers and ice."}}}));
+  ct::write_file(docs / "notes.txt", "Notes on glaciers.\n");
+  ct::write_file(docs / "broken.pdf", "%PDF-1.7 broken");
+  ct::write_file(docs / "fake.docx", "Plain text with a Word name.");
+  const std::string index = (dir / "index").string();
+  auto r = ct::concord({"index", "--index", index, docs.string()});
+  CHECK(r.exit_code == 3);
+  // The summary comes after the totals and names each failed file with its reason.
+  const std::size_t totals = r.out.find("2 added, 0 updated, 0 unchanged, 0 removed, 2 failed");
+  const std::size_t summary = r.out.find("2 file(s) could not be indexed:");
+  REQUIRE(totals != std::string::npos);
+  REQUIRE(summary != std::string::npos);
+  CHECK(summary > totals);
+  const std::string tail = r.out.substr(summary);
+  CHECK_THAT(tail, Catch::Contains("  - " + (docs / "broken.pdf").string()) &&
+                       Catch::Contains("corrupt PDF"));
+  CHECK_THAT(tail, Catch::Contains("  - " + (docs / "fake.docx").string()) &&
+                       Catch::Contains("named .docx but its content is text"));
+  r = ct::concord({"search", "--index", index, "glaciers"});
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("report:") && Catch::Contains(" \xC2\xB7 p. 2 \xC2\xB7 score"));
+  // A text file has no pages, so its hit shows none.
+  const std::size_t notes = r.out.find("notes:");
+  REQUIRE(notes != std::string::npos);
+  CHECK(r.out.substr(notes, r.out.find('\n', notes) - notes).find("p. ") == std::string::npos);
+}
+
+TEST_CASE("lang:zh finds the one Chinese paragraph of an English paper", "[cli][chinese]") {
+  concord::test::TempDir dir;
+  ct::write_file(dir / "docs" / "mixed.txt",
+                 "Cooperation on rivers\n\nThe commission meets every year to share data on "
+                 "floods.\n\n全球安全倡议是中国提出的重要倡议，各国应当共同维护和平。\n\n"
+                 "Members agree to publish their findings in English as well.\n");
+  const std::string index = (dir / "index").string();
+  REQUIRE(ct::concord({"index", "--index", index, (dir / "docs").string()}).exit_code == 0);
+  auto r = ct::concord({"search", "--index", index, "--json", "-f", "lang:zh", "*"});
+  REQUIRE(r.exit_code == 0);
+  const json zh = json::parse(r.out);
+  REQUIRE(zh["total"] == 1);
+  CHECK(zh["results"][0]["text"] == "全球安全倡议是中国提出的重要倡议，各国应当共同维护和平。");
+  CHECK(zh["results"][0]["doc"]["language"] == "en");
+  // The two English paragraphs (the first line is the title, not an entry).
+  r = ct::concord({"search", "--index", index, "--json", "-f", "lang:en", "*"});
+  const json en = json::parse(r.out);
+  REQUIRE(en["total"] == 2);
+  for (const auto& hit : en["results"])
+    CHECK(hit["text"].get<std::string>().find("全球") == std::string::npos);
 }
 
 TEST_CASE("CONCORD_INDEX selects the index", "[cli]") {

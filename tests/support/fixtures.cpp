@@ -113,6 +113,10 @@ std::string make_docx(const std::vector<std::pair<std::string, std::string>>& pa
     if (!style.empty()) body += "<w:pStyle w:val=\"" + style + "\"/>";
     if (style == "ListNumber")
       body += "<w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"1\"/></w:numPr>";
+    if (style == "ListNumber2")
+      body += "<w:numPr><w:ilvl w:val=\"1\"/><w:numId w:val=\"1\"/></w:numPr>";
+    if (style == "ListFrom5")
+      body += "<w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"2\"/></w:numPr>";
     body += "</w:pPr><w:r><w:t xml:space=\"preserve\">" + text + "</w:t></w:r></w:p>";
   }
   const std::string document =
@@ -127,12 +131,22 @@ std::string make_docx(const std::vector<std::pair<std::string, std::string>>& pa
   styles +=
       "<w:style w:type=\"paragraph\" w:styleId=\"Title\"><w:name w:val=\"Title\"/></w:style>"
       "<w:style w:type=\"paragraph\" w:styleId=\"ListNumber\"><w:name w:val=\"List "
-      "Number\"/></w:style></w:styles>";
+      "Number\"/></w:style>"
+      "<w:style w:type=\"paragraph\" w:styleId=\"ChapterTitle\"><w:name w:val=\"Chapter "
+      "Title\"/><w:basedOn w:val=\"Heading1\"/></w:style>"
+      "<w:style w:type=\"paragraph\" w:styleId=\"SubBase\"><w:name w:val=\"Sub Base\"/>"
+      "<w:basedOn w:val=\"Heading2\"/></w:style>"
+      "<w:style w:type=\"paragraph\" w:styleId=\"SubChapter\"><w:name w:val=\"Sub "
+      "Chapter\"/><w:basedOn w:val=\"SubBase\"/></w:style></w:styles>";
   const std::string numbering =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<w:numbering xmlns:w=\"" + w +
       "\"><w:abstractNum w:abstractNumId=\"0\"><w:lvl w:ilvl=\"0\"><w:numFmt w:val=\"decimal\"/>"
-      "<w:lvlText w:val=\"(%1)\"/></w:lvl></w:abstractNum><w:num w:numId=\"1\"><w:abstractNumId "
-      "w:val=\"0\"/></w:num></w:numbering>";
+      "<w:lvlText w:val=\"(%1)\"/></w:lvl><w:lvl w:ilvl=\"1\"><w:numFmt "
+      "w:val=\"lowerLetter\"/><w:lvlText w:val=\"(%2)\"/></w:lvl></w:abstractNum>"
+      "<w:abstractNum w:abstractNumId=\"1\"><w:lvl w:ilvl=\"0\"><w:start w:val=\"5\"/>"
+      "<w:numFmt w:val=\"decimal\"/><w:lvlText w:val=\"%1.\"/></w:lvl></w:abstractNum>"
+      "<w:num w:numId=\"1\"><w:abstractNumId w:val=\"0\"/></w:num><w:num w:numId=\"2\">"
+      "<w:abstractNumId w:val=\"1\"/></w:num></w:numbering>";
   const std::string core =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<cp:coreProperties "
       "xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" "

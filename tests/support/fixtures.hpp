@@ -21,8 +21,10 @@ using PdfPage = std::vector<PdfLine>;
 std::string make_pdf(const std::vector<PdfPage>& pages, const std::string& title = {},
                      bool drawing_only = false);
 
-// A DOCX archive from (style id, text) paragraphs; style ids "Heading1".."Heading3", "Title"
-// and "ListNumber" (a numbered list) are defined in its styles.xml.
+// A DOCX archive from (style id, text) paragraphs; style ids "Heading1".."Heading3", "Title",
+// "ChapterTitle" (based on Heading1), "SubChapter" (based on SubBase, based on Heading2) are
+// defined in its styles.xml. "ListNumber" and "ListNumber2" are levels 1 and 2 of one numbered
+// list ("(1)", "(a)"), "ListFrom5" a list that starts at 5 ("5.").
 std::string make_docx(const std::vector<std::pair<std::string, std::string>>& paragraphs,
                       const std::string& title = {}, const std::string& creator = {});
 

@@ -57,6 +57,26 @@ TEST_CASE("offsets and positions point back into the text", "[unit][analysis]") 
   CHECK(tokens[5].position == 6);
 }
 
+TEST_CASE("sentence punctuation leaves a position gap, abbreviations do not", "[unit][analysis]") {
+  const Analyzer a;
+  const auto gaps = [&](std::string_view text) {
+    std::vector<std::uint32_t> out;
+    const auto tokens = a.tokenize(text);
+    for (std::size_t i = 1; i < tokens.size(); ++i)
+      out.push_back(tokens[i].position - tokens[i - 1].position);
+    return out;
+  };
+  constexpr std::uint32_t kGap = Analyzer::kSentenceGap + 1;
+  CHECK(gaps("我们去了很多地方。政府应当") == std::vector<std::uint32_t>{1, 1, 1, kGap, 1});
+  CHECK(gaps("中国！安全？发展；和平．合作") == std::vector<std::uint32_t>{kGap, kGap, kGap, kGap});
+  CHECK(gaps("ends here. Next one") == std::vector<std::uint32_t>{1, kGap, 1});
+  CHECK(gaps("ends here.\" Next! Why? Yes; no") ==
+        std::vector<std::uint32_t>{1, kGap, kGap, kGap, kGap});
+  CHECK(gaps("U.S. policy, Mr. Smith and J. Doe, No. 5, 3.5 percent") ==
+        std::vector<std::uint32_t>{1, 1, 1, 1, 1, 1, 1, 1, 1, 1});
+  CHECK(gaps("地方.政府") == std::vector<std::uint32_t>{kGap});
+}
+
 TEST_CASE("English stemming through Snowball, same for index and query", "[unit][analysis]") {
   const Analyzer a;
   CHECK(stems(a, "security securities secure") ==

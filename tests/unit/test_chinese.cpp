@@ -246,3 +246,66 @@ TEST_CASE("Government Work Reports 2023 and 2024 get topics and regions", "[chin
   CHECK_FALSE(has(review2023.results[0].regions, "CAF"));
   CHECK(has(review2023.results[0].topics, "un-multilateralism"));  // 多边主义, 联合国
 }
+
+TEST_CASE("phrases and NEAR never match across sentence punctuation, in any language",
+          "[chinese][search][phrase]") {
+  test::TempDir dir;
+  test::write_file(dir / "docs" / "cross.txt",
+                   "Notes\n\n我们去了很多地方。政府应当负责。\n\n中国。安全是基础！\n\n"
+                   "We visited many places. Government must act; Security first.\n");
+  test::write_file(dir / "docs" / "real.txt", "Notes\n\n地方政府应当负责。\n\n中国安全很重要。\n");
+  IndexRunOptions options;
+  options.index_dir = dir / "index";
+  options.inputs = {dir / "docs"};
+  REQUIRE(run_index(options).added == 2);
+  IndexReader reader = IndexReader::open(IndexLocation::directory(dir / "index"));
+  Searcher searcher(reader);
+  const auto search = [&](const std::string& q) {
+    SearchRequest r;
+    r.query = q;
+    r.limit = 20;
+    return searcher.search(r);
+  };
+  for (const char* q : {"\"地方政府\"", "地方政府", "\"中国安全\"", "中国安全"}) {
+    INFO(q);
+    const auto r = search(q);
+    REQUIRE(r.total == 1);
+    CHECK(r.results[0].doc.id == "real");
+  }
+  // Both words are still found separately, each marked on its own.
+  const auto words = search("地方 政府");
+  CHECK(words.total == 2);
+  for (const auto& hit : words.results) {
+    if (hit.doc.id != "cross") continue;
+    CHECK(hit.snippet.find("<mark>地方</mark>。<mark>政府</mark>") != std::string::npos);
+  }
+  // The snippet highlighter agrees with the index: no phrase mark across the full stop.
+  const auto either = search("\"地方政府\" OR 负责");
+  REQUIRE(either.total == 2);
+  for (const auto& hit : either.results) {
+    INFO(hit.snippet);
+    if (hit.doc.id == "cross") {
+      CHECK(hit.snippet.find("<mark>地方") == std::string::npos);
+      CHECK(hit.snippet.find("<mark>负责</mark>") != std::string::npos);
+    } else {
+      CHECK(hit.snippet.find("<mark>地方政府</mark>") != std::string::npos);
+    }
+  }
+  // Pasted text with a full stop, quoted or not, looks for each sentence's phrase.
+  CHECK(search("很多地方。政府应当").total == 1);
+  CHECK(search("很多地方。政府应当 OR 不存在的词").total == 1);
+  const auto pasted = search("\"很多地方。政府应当\"");
+  REQUIRE(pasted.total == 1);
+  CHECK(pasted.results[0].snippet.find("<mark>很多地方</mark>。<mark>政府应当</mark>") !=
+        std::string::npos);
+  const auto english = search("\"many places. Government must\"");
+  REQUIRE(english.total == 1);
+  CHECK(english.results[0].snippet.find("<mark>many places</mark>. <mark>Government must</mark>") !=
+        std::string::npos);
+  // English: ". ", ";" and NEAR.
+  CHECK(search("\"many places\"").total == 1);
+  CHECK(search("\"places government\"").total == 0);
+  CHECK(search("places NEAR/3 government").total == 0);
+  CHECK(search("\"act security\"").total == 0);
+  CHECK(search("visited NEAR/3 places").total == 1);
+}

@@ -1,6 +1,7 @@
 // HTML, PDF and DOCX papers, and the bad inputs of each format.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "concord/error.hpp"
@@ -78,6 +79,84 @@ TEST_CASE("HTML in a legacy charset is decoded as declared", "[formats][html]") 
   CHECK(p.paragraphs[0].text == "Talks in Côte d'Ivoire – a “new” start.");
 }
 
+TEST_CASE("HTML: hidden elements are dropped whatever the attribute's value", "[formats][html]") {
+  test::TempDir dir;
+  test::write_file(dir / "hidden.html",
+                   "<html><body><p>Visible text stays.</p><div hidden>Boolean hidden div.</div>"
+                   "<div hidden=\"\">Empty hidden div.</div><p hidden=\"until-found\">Until found."
+                   "</p><span aria-hidden=\"true\">Icon label.</span>"
+                   "<p aria-hidden=\"false\">Shown to all.</p></body></html>");
+  const Paper p = read_paper(dir / "hidden.html");
+  CHECK(find_text(p, "Visible text stays.") != nullptr);
+  CHECK(find_text(p, "Shown to all.") != nullptr);
+  for (const char* gone : {"Boolean hidden", "Empty hidden", "Until found", "Icon label"}) {
+    INFO(gone);
+    CHECK(find_text(p, gone) == nullptr);
+  }
+}
+
+TEST_CASE("HTML charset: only meta tags declare it; undeclared legacy CJK is detected",
+          "[formats][html][charset]") {
+  test::TempDir dir;
+  // UTF-8 text that talks about charsets does not declare one.
+  test::write_file(dir / "talk.html",
+                   "<html><head><title>Encodings</title></head><body><p>Servers sent "
+                   "charset=latin1 headers.</p><p>Naïve café.</p></body></html>");
+  const Paper talk = read_paper(dir / "talk.html");
+  CHECK(find_text(talk, "Naïve café.") != nullptr);
+  CHECK(talk.warnings.empty());
+  // GBK with <meta charset>, Shift_JIS with <meta http-equiv>.
+  test::write_file(dir / "gbk.html",
+                   "<html><head><meta charset=\"gbk\"><title>\xD5\xFE\xB8\xAE</title></head><body>"
+                   "<p>\xD5\xFE\xB8\xAE\xD3\xA6\xB5\xB1\xB8\xBA\xD4\xF0\xA1\xA3</p></body></html>");
+  const Paper gbk = read_paper(dir / "gbk.html");
+  CHECK(gbk.meta.title == "政府");
+  CHECK(find_text(gbk, "政府应当负责。") != nullptr);
+  test::write_file(dir / "sjis.html",
+                   "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; "
+                   "charset=Shift_JIS\"></head><body><p>\x93\xFA\x96{\x82\xCC\x88\xC0\x91S\x95\xDB"
+                   "\x8F\xE1\x90\xAD\x8D\xF4</p></body></html>");
+  const Paper sjis = read_paper(dir / "sjis.html");
+  CHECK(find_text(sjis, "日本の安全保障政策") != nullptr);
+  // GBK without any declaration: ICU's detector, not U+FFFD.
+  test::write_file(
+      dir / "undeclared.html",
+      "<html><body><p>\xC8\xAB\xC7\xF2\xB0\xB2\xC8\xAB\xB3\xAB\xD2\xE9\xCA\xC7\xD6\xD0\xB9\xFA"
+      "\xCC\xE1\xB3\xF6\xB5\xC4\xD6\xD8\xD2\xAA\xB3\xAB\xD2\xE9\xA1\xA3\xB8\xF7\xB9\xFA\xD3\xA6"
+      "\xB5\xB1\xB9\xB2\xCD\xAC\xCE\xAC\xBB\xA4\xB5\xD8\xC7\xF8\xBA\xCD\xC6\xBD\xD3\xEB\xB0\xB2"
+      "\xC8\xAB\xA3\xAC\xBC\xE1\xB3\xD6\xB6\xD4\xBB\xB0\xD0\xAD\xC9\xCC\xA3\xAC\xB7\xB4\xB6\xD4"
+      "\xB5\xA5\xB1\xDF\xD6\xF7\xD2\xE5\xA1\xA3</p><p>\xD5\xFE\xB8\xAE\xD3\xA6\xB5\xB1\xB8\xBA"
+      "\xD4\xF0\xCD\xC6\xB6\xAF\xBE\xAD\xBC\xC3\xB7\xA2\xD5\xB9\xBA\xCD\xC9\xE7\xBB\xE1\xBD\xF8"
+      "\xB2\xBD\xA3\xAC\xBC\xD3\xC7\xBF\xB9\xFA\xBC\xCA\xBA\xCF\xD7\xF7\xA1\xA3</p></body></html>");
+  const Paper undeclared = read_paper(dir / "undeclared.html");
+  CHECK(find_text(undeclared, "全球安全倡议是中国提出的重要倡议。") != nullptr);
+  CHECK(find_text(undeclared, "政府应当负责推动经济发展") != nullptr);
+  CHECK(find_text(undeclared, "\xEF\xBF\xBD") == nullptr);
+  CHECK(undeclared.meta.language == "zh");
+  REQUIRE(!undeclared.warnings.empty());
+  CHECK_THAT(undeclared.warnings[0], Catch::Contains("detected GB18030"));
+}
+
+TEST_CASE("a .txt or .md file whose content is HTML is read as HTML, with a warning",
+          "[formats][html][bad-input]") {
+  test::TempDir dir;
+  const std::string page =
+      "<!DOCTYPE html>\n<html><head><title>Batch two</title><script>var secret = \"script "
+      "text\";</script></head><body><h2>1. Scope</h2><p>Ports need investment.</p></body></html>";
+  for (const char* name : {"batch2.txt", "batch2.md"}) {
+    INFO(name);
+    test::write_file(dir / name, page);
+    const Paper p = read_paper(dir / name);
+    CHECK(p.format == "html");
+    CHECK(p.meta.title == "Batch two");
+    CHECK(find_text(p, "Ports need investment.") != nullptr);
+    CHECK(find_text(p, "script") == nullptr);
+    CHECK(find_text(p, "<") == nullptr);
+    REQUIRE(p.warnings.size() == 1);
+    CHECK_THAT(p.warnings[0], Catch::Contains("content is HTML; read as HTML"));
+  }
+}
+
 TEST_CASE("PDF: paragraphs rebuilt across lines and pages, headers and page numbers dropped",
           "[formats][pdf]") {
   test::TempDir dir;
@@ -124,6 +203,36 @@ TEST_CASE("PDF: paragraphs rebuilt across lines and pages, headers and page numb
   CHECK(priority->section_number == "2");
   CHECK(find_text(p, "National Strategy Paper") == nullptr);
   for (const auto& para : p.paragraphs) CHECK(para.text != "2");
+}
+
+TEST_CASE("PDF: a sentence that runs on to the next page joins, even in sparse text",
+          "[formats][pdf]") {
+  test::TempDir dir;
+  // Few lines of uneven length per page: not hard-wrapped text, so only the page break joins.
+  const std::string pdf = test::make_pdf(
+      {{{700, "1. Scope", 14},
+        {670, "Short opening line."},
+        {640, "This paper sets out the rules about vessels that"}},
+       {{700, "enter the exclusive economic zone without notice."},
+        {670, "Coast guards will board them."}},
+       {{700, "Patrols will increase in the coming years, as agreed by all members."}},
+       {{700, "Fishing fleets are not affected."}}});
+  test::write_file(dir / "sparse.pdf", pdf);
+  const Paper p = read_paper(dir / "sparse.pdf");
+  const Paragraph* joined = find_text(p, "about vessels that");
+  REQUIRE(joined != nullptr);
+  CHECK(joined->text ==
+        "This paper sets out the rules about vessels that enter the exclusive economic zone "
+        "without notice.");
+  CHECK(joined->page == 1);
+  const Paragraph* board = find_text(p, "Coast guards will board them.");
+  REQUIRE(board != nullptr);
+  CHECK(board->page == 2);
+  // A page that ends a sentence does not run on into the next page's first paragraph.
+  const Paragraph* fleets = find_text(p, "Fishing fleets are not affected.");
+  REQUIRE(fleets != nullptr);
+  CHECK(fleets->text == "Fishing fleets are not affected.");
+  CHECK(fleets->page == 4);
 }
 
 TEST_CASE("PDF bad input: corrupt, scanned, encrypted, misnamed", "[formats][pdf][bad-input]") {
@@ -176,6 +285,50 @@ TEST_CASE("DOCX: heading styles, numbered lists, tables and core properties", "[
   CHECK(last->section_path.back() == "(2) Build joint flood warning systems.");
 }
 
+TEST_CASE("DOCX: nested list numbers restart, w:start is honoured, basedOn headings count",
+          "[formats][docx]") {
+  test::TempDir dir;
+  test::write_file(dir / "rivers.docx",
+                   test::make_docx({{"ChapterTitle", "Proposals"},
+                                    {"ListNumber", "Share hydrological data."},
+                                    {"ListNumber2", "Gauges on rivers."},
+                                    {"ListNumber2", "Satellite data."},
+                                    {"ListNumber", "Build flood warning systems."},
+                                    {"ListNumber2", "Sirens in villages."},
+                                    {"ListNumber2", "Text messages."},
+                                    {"SubChapter", "Funding"},
+                                    {"ListFrom5", "Fifth item of a list that starts at five."},
+                                    {"ListFrom5", "Sixth item of that list."}}));
+  const Paper p = read_paper(dir / "rivers.docx");
+  // Every line as the reader restored it, headings and paragraphs alike.
+  std::vector<std::string> lines;
+  for (const auto& s : p.sections) lines.push_back(s.heading);
+  for (const auto& para : p.paragraphs) lines.push_back(para.text);
+  const auto has = [&](const std::string& line) {
+    return std::find(lines.begin(), lines.end(), line) != lines.end();
+  };
+  std::string all;
+  for (const auto& line : lines) all += line + "\n";
+  INFO(all);
+  CHECK(has("(a) Gauges on rivers."));
+  CHECK(has("(b) Satellite data."));
+  CHECK(has("(2) Build flood warning systems."));
+  CHECK(has("(a) Sirens in villages."));
+  CHECK(has("(b) Text messages."));
+  CHECK(has("5. Fifth item of a list that starts at five."));
+  CHECK(has("6. Sixth item of that list."));
+  for (const auto& line : lines) CHECK(line.rfind("(c)", 0) != 0);
+  // Custom styles based on Heading 1 and (through another style) Heading 2.
+  REQUIRE(!p.sections.empty());
+  CHECK(p.sections[0].heading == "Proposals");
+  CHECK(p.sections[0].level == 1);
+  const auto funding = std::find_if(p.sections.begin(), p.sections.end(),
+                                    [](const Section& s) { return s.heading == "Funding"; });
+  REQUIRE(funding != p.sections.end());
+  CHECK(funding->level == 2);
+  CHECK(funding->number.rfind("1.", 0) == 0);
+}
+
 TEST_CASE("DOCX bad input: not a zip, a zip bomb, a zip without a document",
           "[formats][docx][bad-input]") {
   test::TempDir dir;
@@ -225,6 +378,50 @@ TEST_CASE("a mixed batch: every format indexes, each bad file fails alone, pages
   CHECK(page_two);
   request.filters = {Filter{"region", "Sahel", false}};
   CHECK(searcher.search(request).total == 1);
+}
+
+TEST_CASE("sidecars give the metadata of HTML, PDF and DOCX papers", "[formats][sidecar]") {
+  test::TempDir dir;
+  test::write_file(dir / "page.html",
+                   "<html lang=\"fr\"><head><title>Page title</title><meta name=\"author\" "
+                   "content=\"Page author\"></head><body><p>Text of the page.</p></body></html>");
+  test::write_file(
+      dir / "paper.pdf",
+      test::make_pdf({{{700, "Text of the PDF paper, long enough to count as a text layer."}}},
+                     "PDF"));
+  test::write_file(dir / "word.docx", test::make_docx({{"", "Text of the Word paper."}},
+                                                      "Core title", "Core creator"));
+  // Both sidecar names: NAME.meta.json and NAME.EXT.meta.json.
+  test::write_file(dir / "page.meta.json",
+                   R"({"id": "html-sc", "title": "HTML sidecar", "issuer": "Ministry A",
+                       "date": "2019-05-01", "language": "en", "type": "white paper",
+                       "series": "S-1"})");
+  test::write_file(dir / "paper.pdf.meta.json",
+                   R"({"id": "pdf-sc", "title": "PDF sidecar", "issuer": "Ministry B",
+                       "date": "2018-04-02", "country": "Kenya"})");
+  test::write_file(dir / "word.meta.json",
+                   R"({"id": "docx-sc", "title": "DOCX sidecar", "issuer": "Ministry C",
+                       "date": "2017-03-03", "type": "strategy"})");
+  const Paper html = read_paper(dir / "page.html");
+  CHECK(html.meta.id == "html-sc");
+  CHECK(html.meta.title == "HTML sidecar");
+  CHECK(html.meta.issuer == "Ministry A");
+  CHECK(html.meta.date == "2019-05-01");
+  CHECK(html.meta.language == "en");
+  CHECK(html.meta.type == "white paper");
+  CHECK(html.meta.extra.at("series") == "S-1");
+  const Paper pdf = read_paper(dir / "paper.pdf");
+  CHECK(pdf.meta.id == "pdf-sc");
+  CHECK(pdf.meta.title == "PDF sidecar");
+  CHECK(pdf.meta.issuer == "Ministry B");
+  CHECK(pdf.meta.date == "2018-04-02");
+  CHECK(pdf.meta.country == "Kenya");
+  const Paper docx = read_paper(dir / "word.docx");
+  CHECK(docx.meta.id == "docx-sc");
+  CHECK(docx.meta.title == "DOCX sidecar");
+  CHECK(docx.meta.issuer == "Ministry C");
+  CHECK(docx.meta.date == "2017-03-03");
+  CHECK(docx.meta.type == "strategy");
 }
 
 TEST_CASE("include and exclude globs select files in a tree", "[formats][integration]") {
