@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace concord {
 
@@ -14,6 +16,9 @@ struct Utf8Repair {
   std::size_t invalid_sequences;  // how many ill-formed sequences became U+FFFD
   std::size_t first_invalid;      // byte offset of the first one (npos if none)
   std::size_t nul_bytes;          // NUL bytes dropped
+  // (offset in text, offset in bytes) after each replacement or dropped byte, so offsets in
+  // the repaired text can be traced back to the input.
+  std::vector<std::pair<std::size_t, std::size_t>> shifts;
 };
 
 // Replaces each maximal ill-formed subsequence with U+FFFD (the Unicode "substitution of

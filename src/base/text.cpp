@@ -44,7 +44,7 @@ std::size_t well_formed_length(std::string_view s, std::size_t i, std::size_t& m
 }  // namespace
 
 Utf8Repair repair_utf8(std::string_view bytes) {
-  Utf8Repair r{{}, 0, std::string_view::npos, 0};
+  Utf8Repair r{{}, 0, std::string_view::npos, 0, {}};
   r.text.reserve(bytes.size());
   std::size_t i = 0;
   while (i < bytes.size()) {
@@ -52,6 +52,7 @@ Utf8Repair repair_utf8(std::string_view bytes) {
     if (static_cast<unsigned char>(bytes[i]) < 0x80) {
       if (bytes[i] == '\0') {
         ++r.nul_bytes;
+        r.shifts.emplace_back(r.text.size(), i + 1);
       } else {
         r.text.push_back(bytes[i]);
       }
@@ -68,6 +69,7 @@ Utf8Repair repair_utf8(std::string_view bytes) {
       ++r.invalid_sequences;
       append_utf8(r.text, kReplacement);
       i += maximal;
+      r.shifts.emplace_back(r.text.size(), i);
     }
   }
   return r;

@@ -8,10 +8,23 @@
 
 namespace concord::ingest {
 
+// Offsets in decoded text back to byte offsets in the source, which a BOM, repaired or
+// dropped bytes and re-encoded characters move. Kept as the points where the distance
+// changes; between them offsets move together.
+class SourceMap {
+ public:
+  // From `decoded` on, decoded offset d is source offset source + (d - decoded).
+  void mark(std::size_t decoded, std::size_t source);
+  [[nodiscard]] std::size_t to_source(std::size_t decoded) const;
+
+ private:
+  std::vector<std::pair<std::size_t, std::size_t>> marks_;  // increasing decoded offsets
+};
+
 struct DecodedText {
-  std::string text;              // valid UTF-8 without BOM or NUL bytes
-  std::size_t offset_shift = 0;  // bytes before text[0] in the source (a BOM)
-  std::string encoding;          // "utf-8", "utf-16le", "windows-1252", ...
+  std::string text;      // valid UTF-8 without BOM or NUL bytes
+  SourceMap source;      // offsets in text -> byte offsets in the file
+  std::string encoding;  // "utf-8", "utf-16le", "windows-1252", ...
   std::vector<std::string> warnings;
 };
 

@@ -123,10 +123,10 @@ bool is_rule(std::string_view line) {
 
 class TextParser {
  public:
-  TextParser(std::string_view text, std::size_t shift, TextFormat format,
+  TextParser(std::string_view text, const ingest::SourceMap& source, TextFormat format,
              const IngestOptions& options, Paper& paper, const ingest::LayoutHints& hints)
       : text_(text),
-        shift_(shift),
+        source_(source),
         markdown_(format == TextFormat::kMarkdown),
         builder_(paper.sections),
         sink_(paper, options),
@@ -466,9 +466,9 @@ class TextParser {
     if (!in_fence_) joined = ingest::collapse_spaces(joined);
     ingest::RawEntry entry;
     entry.section = block_.section;
-    entry.begin = block_.begin + shift_;
+    entry.begin = source_.to_source(block_.begin);
     entry.page = page_of(block_.begin);
-    entry.end = block_.end_of_last + shift_;
+    entry.end = source_.to_source(block_.end_of_last);
     entry.text = std::move(joined);
     if (block_.section_of_heading >= 0) {
       auto& section = paper_.sections[static_cast<std::size_t>(block_.section_of_heading)];
@@ -542,7 +542,7 @@ class TextParser {
   }
 
   std::string_view text_;
-  std::size_t shift_;
+  const ingest::SourceMap& source_;
   bool markdown_;
   OutlineBuilder builder_;
   ingest::ParagraphSink sink_;
@@ -572,7 +572,7 @@ Paper parse_decoded_text(DecodedText decoded, TextFormat format, const DocumentM
   Paper paper;
   paper.format = hints.from_pdf ? "pdf" : format == TextFormat::kMarkdown ? "markdown" : "text";
   paper.warnings = decoded.warnings;
-  TextParser parser(decoded.text, decoded.offset_shift, format, options, paper, hints);
+  TextParser parser(decoded.text, decoded.source, format, options, paper, hints);
   parser.run(sidecar.id.empty() ? std::string("text") : sidecar.id);
   DocumentMeta meta = parser.guessed;
   meta.language = ingest::guess_language(decoded.text);

@@ -236,3 +236,45 @@ TEST_CASE("over-long paragraphs are split into entries of bounded size", "[unit]
   }
   CHECK(total >= text.size() - 16);
 }
+
+TEST_CASE("offsets point into the source bytes even when decoding changed them",
+          "[unit][structure][offsets]") {
+  // Each source: a first paragraph, then "Second paragraph here." whose bytes must be found
+  // at [begin, end) of the second entry, whatever the decoding did before it.
+  struct Case {
+    const char* name;
+    std::string bytes;
+    std::string second;  // the second paragraph as bytes of the source
+  };
+  using namespace std::string_literals;
+  const auto utf16le = [](std::string_view ascii) {
+    std::string out;
+    for (const char c : ascii) {
+      out.push_back(c);
+      out.push_back('\0');
+    }
+    return out;
+  };
+  const std::vector<Case> cases = {
+      {"invalid UTF-8", "Bad \xFF\xFE\xFD bytes and a NUL\0 here.\n\nSecond paragraph here.\n"s,
+       "Second paragraph here."},
+      {"BOM",
+       "\xEF\xBB\xBF"
+       "Caf\xC3\xA9 first.\n\nSecond paragraph here.\n",
+       "Second paragraph here."},
+      {"Windows-1252", "Caf\xE9 na\xEFve r\xE9sum\xE9 first.\n\nSecond paragraph here.\n",
+       "Second paragraph here."},
+      {"UTF-16LE", "\xFF\xFE" + utf16le("First one.\n\nSecond paragraph here.\n"),
+       utf16le("Second paragraph here.")},
+  };
+  for (const auto& c : cases) {
+    INFO(c.name);
+    const std::string bytes(c.bytes.data(), c.bytes.size());
+    const Paper paper = parse_text(bytes, TextFormat::kPlain);
+    REQUIRE(paper.paragraphs.size() == 2);
+    const auto& p = paper.paragraphs[1];
+    CHECK(p.text == "Second paragraph here.");
+    REQUIRE(p.end <= bytes.size());
+    CHECK(bytes.substr(p.begin, p.end - p.begin) == c.second);
+  }
+}
