@@ -53,9 +53,11 @@ struct AlignedPair {
   double similarity = 0;         // 0..1, Dice coefficient over word pairs
   std::vector<DiffOp> diff;      // A's text against B's, word by word
   std::vector<SharedPhrase> shared;
-  std::size_t a_words = 0;                 // words in A's side
-  std::size_t a_words_found = 0;           // of which unchanged in B
-  [[nodiscard]] std::string kind() const;  // "one-to-one", "split", "merge"
+  std::size_t a_words = 0;        // words in A's side
+  std::size_t a_words_found = 0;  // of which unchanged in B
+  // "one-to-one", "split", "merge", or "regrouped" (several on both sides: a split paragraph
+  // whose part was merged with another). Every paragraph is in one pair at most.
+  [[nodiscard]] std::string kind() const;
 };
 
 struct SectionShare {

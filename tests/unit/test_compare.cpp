@@ -207,6 +207,28 @@ Score score_alignment(const ComparableDoc& a, unsigned seed) {
   return s;
 }
 
+// Every paragraph of either side is in one aligned group at most, and in a group or in the
+// "only in" list, never both.
+void check_partition(const Comparison& c) {
+  std::map<std::uint32_t, int> a_count, b_count;
+  for (const auto& p : c.pairs) {
+    for (const auto o : p.a) ++a_count[o];
+    for (const auto o : p.b) ++b_count[o];
+  }
+  for (const auto o : c.a_only) ++a_count[o];
+  for (const auto o : c.b_only) ++b_count[o];
+  CHECK(a_count.size() == c.a.paragraphs.size());
+  CHECK(b_count.size() == c.b.paragraphs.size());
+  for (const auto& [o, count] : a_count) {
+    INFO("A paragraph " << o);
+    CHECK(count == 1);
+  }
+  for (const auto& [o, count] : b_count) {
+    INFO("B paragraph " << o);
+    CHECK(count == 1);
+  }
+}
+
 ComparableDoc seed_doc() {
   Paper p = read_paper(test::seed_paper());
   return ComparableDoc{p.meta, p.sections, p.paragraphs};
@@ -219,6 +241,7 @@ TEST_CASE("alignment survives reordering, splits, merges and editing (seed paper
   const ComparableDoc a = seed_doc();
   double worst_recall = 1, worst_wrong = 0;
   for (const unsigned seed : {1u, 2u, 3u, 4u, 5u}) {
+    check_partition(compare_papers(a, perturb(a, seed).first));
     const Score s = score_alignment(a, seed);
     std::cout << "seed " << seed << ": " << s.truth << " true pairs, " << s.predicted
               << " predicted, recall " << s.recall << ", wrong " << s.wrong << "\n";
@@ -295,6 +318,53 @@ TEST_CASE("word diffs and shared phrases", "[compare]") {
   CHECK(c.pairs[0].shared[1].words == 8);
 }
 
+TEST_CASE("a short paragraph is not paired on a stock phrase", "[compare]") {
+  ComparableDoc a, b;
+  Paragraph p;
+  p.ordinal = 1;
+  p.text =
+      "We will strengthen our ability to respond to attacks at home, including managing the "
+      "consequences of chemical or biological incidents, with federal, state and local "
+      "authorities working together and with the support of the armed forces.";
+  a.paragraphs.push_back(p);
+  p.text = "Managing the consequences of WMD incidents";
+  b.paragraphs.push_back(p);
+  p.ordinal = 2;
+  p.text = "Open markets and trade remain the engine of growth for the nation and its partners.";
+  b.paragraphs.push_back(p);
+  const Comparison c = compare_papers(a, b);
+  CHECK(c.pairs.empty());
+  CHECK(c.a_only.size() == 1);
+  CHECK(c.b_only.size() == 2);
+  // The same heading standing in both papers is a pair, and so is a salutation run into the
+  // paragraph that follows it.
+  ComparableDoc a2;
+  p.ordinal = 1;
+  p.text = "Managing the consequences of WMD incidents";
+  a2.paragraphs.push_back(p);
+  p.ordinal = 2;
+  p.text = "Mr. President,";
+  a2.paragraphs.push_back(p);
+  p.ordinal = 3;
+  p.text = "Peace is the most precious thing in our world today, and development needs it.";
+  a2.paragraphs.push_back(p);
+  ComparableDoc b2;
+  p.ordinal = 1;
+  p.text = "Managing the consequences of WMD incidents";
+  b2.paragraphs.push_back(p);
+  p.ordinal = 2;
+  p.text =
+      "Mr. President, peace is the most precious thing in our world today, and development "
+      "needs it.";
+  b2.paragraphs.push_back(p);
+  const Comparison c2 = compare_papers(a2, b2);
+  REQUIRE(c2.pairs.size() == 2);
+  CHECK(c2.pairs[0].a == std::vector<std::uint32_t>{1});
+  CHECK(c2.pairs[1].a == std::vector<std::uint32_t>{2, 3});
+  CHECK(c2.pairs[1].kind() == "merge");
+  check_partition(c2);
+}
+
 TEST_CASE("bad compare input gets clear errors", "[compare][errors]") {
   CHECK_THROWS_WITH(
       load_comparable("no-such-doc", nullptr, true),
@@ -331,6 +401,38 @@ TEST_CASE("two strategies of one family share wording section by section", "[com
       static_cast<double>(unrelated.a_words_found) / static_cast<double>(unrelated.a_words);
   std::cout << "NSS 1997 vs 2017: " << unrelated_share * 100 << "%\n";
   CHECK(unrelated_share < share / 2);
+  // Every pair has real evidence: a shared phrase or some likeness as a whole.
+  for (const auto& p : c.pairs) {
+    INFO("A " << p.a.front() << " - B " << p.b.front() << ", similarity " << p.similarity);
+    CHECK((p.similarity >= 0.1 || !p.shared.empty()));
+  }
+  check_partition(c);
+  check_partition(unrelated);
+}
+
+TEST_CASE("unrelated papers are hardly paired", "[compare][shared]") {
+  test::skip_without_shared_corpus("NSS comparison test");
+  const auto docs = test::shared_corpus() / "us-nss" / "docs";
+  // 2000 and 2006 share 0.2% of their wording: no paragraph of one was rewritten into the
+  // other, at most a heading or two are alike.
+  const Comparison c = compare_papers(load_comparable((docs / "2000.txt").string(), nullptr, true),
+                                      load_comparable((docs / "2006.txt").string(), nullptr, true));
+  std::cout << "NSS 2000 vs 2006: " << c.pairs.size() << " pairs\n";
+  CHECK(c.pairs.size() <= 2);
+  for (const auto& p : c.pairs) {
+    INFO("A " << p.a.front() << " - B " << p.b.front() << ", similarity " << p.similarity);
+    CHECK(p.similarity >= 0.5);
+    CHECK(p.a.size() + p.b.size() <= 3);
+  }
+  check_partition(c);
+  // Statements of two countries in one session talk of the same things in other words.
+  const auto sample = test::shared_corpus() / "ungdc" / "sample" / "Session 78 - 2023";
+  const Comparison u =
+      compare_papers(load_comparable((sample / "BRA_78_2023.txt").string(), nullptr, true),
+                     load_comparable((sample / "JPN_78_2023.txt").string(), nullptr, true));
+  std::cout << "UNGDC BRA vs JPN 2023: " << u.pairs.size() << " pairs\n";
+  CHECK(u.pairs.size() <= 2);
+  check_partition(u);
 }
 
 TEST_CASE("reuse search finds paragraphs sharing wording, ranked by shared words",
