@@ -148,6 +148,8 @@ struct TraceResponse {
   std::uint64_t documents = 0;
   std::vector<FacetValue> per_document;  // most frequent first
   std::vector<TraceYear> timeline;       // every year from the first to the latest
+  std::uint64_t undated_paragraphs = 0;  // occurrences in papers without a date: not on the
+                                         // timeline, never first or latest
   std::optional<SearchHit> first;        // earliest dated occurrence
   std::optional<SearchHit> latest;
   std::vector<SearchHit> examples;  // in date order

@@ -298,6 +298,7 @@ json trace(const TraceResponse& r) {
           {"query", r.query},
           {"paragraphs", r.paragraphs},
           {"documents", r.documents},
+          {"undated_paragraphs", r.undated_paragraphs},
           {"first", r.first ? hit(*r.first) : json()},
           {"latest", r.latest ? hit(*r.latest) : json()},
           {"timeline", timeline},

@@ -514,6 +514,15 @@ int run_trace_command(const GlobalOptions& global, const TraceCommandOptions& op
   std::cout << style.bold("\"" + r.phrase + "\"")
             << fmt::format(": {} paragraphs in {} papers ({:.1f} ms)\n", r.paragraphs, r.documents,
                            r.took_ms);
+  if (r.undated_paragraphs > 0) {
+    const std::string occurrences =
+        fmt::format("{} occurrence{} in papers without a date", r.undated_paragraphs,
+                    r.undated_paragraphs == 1 ? "" : "s");
+    std::cout << "  "
+              << (r.first ? occurrences + " (not on the timeline)"
+                          : "no first or latest occurrence and no timeline: " + occurrences)
+              << "; give dates via a sidecar (NAME.meta.json) or --metadata\n";
+  }
   if (r.first) {
     std::cout << "  first:  " << r.first->doc.date << "  " << r.first->doc.title << "  "
               << style.dim(r.first->id) << "\n";

@@ -527,6 +527,7 @@ TEST_CASE("tracing a phrase: counts per paper and year, first and latest, variat
   CHECK(t.timeline[3].paragraphs == 0);  // 2017
   CHECK(t.per_document.front().value == "p2023");
   CHECK(t.per_document.front().count == 3);
+  CHECK(t.undated_paragraphs == 1);  // "Indivisible security without a date."
   // Light variation: "indivisible and common security" has two words between the phrase's.
   request.slack = 1;
   CHECK(trace_phrase(reader, request).paragraphs == 6);
@@ -535,4 +536,24 @@ TEST_CASE("tracing a phrase: counts per paper and year, first and latest, variat
   request.slack = 0;
   request.phrase = "...";
   CHECK_THROWS_WITH(trace_phrase(reader, request), Catch::Contains("no words"));
+}
+
+TEST_CASE("tracing in papers without dates says why there is no timeline", "[compare][trace]") {
+  test::TempDir dir;
+  test::write_file(dir / "docs" / "a.txt",
+                   "Indivisible security first.\n\nAnd indivisible security again.\n");
+  test::write_file(dir / "docs" / "b.txt", "They spoke of indivisible security too.\n");
+  IndexRunOptions options;
+  options.index_dir = dir / "index";
+  options.inputs = {dir / "docs"};
+  REQUIRE(run_index(options).added == 2);
+  IndexReader reader = IndexReader::open(IndexLocation::directory(dir / "index"));
+  TraceRequest request;
+  request.phrase = "indivisible security";
+  const TraceResponse t = trace_phrase(reader, request);
+  CHECK(t.paragraphs == 3);
+  CHECK(t.undated_paragraphs == 3);
+  CHECK_FALSE(t.first);
+  CHECK_FALSE(t.latest);
+  CHECK(t.timeline.empty());
 }
