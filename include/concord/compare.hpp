@@ -106,6 +106,10 @@ struct SimilarResponse {
   std::string source_text;
   std::size_t source_words = 0;
   std::size_t candidates = 0;  // paragraphs the index proposed
+  std::size_t probes = 0;      // phrase queries run
+  // Any paragraph sharing a run of this many words with the source holds one of the probes
+  // (it is a candidate, checked in the order of how many probes it holds).
+  std::size_t guaranteed_run = 0;
   std::vector<SimilarHit> results;
   double took_ms = 0;
 };

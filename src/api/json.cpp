@@ -271,10 +271,9 @@ json similar(const SimilarResponse& r) {
   }
   json source = {{"id", r.source_id}, {"text", r.source_text}, {"words", r.source_words}};
   if (r.source) source["paragraph"] = hit(*r.source);
-  return {{"source", source},
-          {"candidates", r.candidates},
-          {"results", results},
-          {"took_ms", r.took_ms}};
+  return {{"source", source},   {"candidates", r.candidates},
+          {"probes", r.probes}, {"guaranteed_run", r.guaranteed_run},
+          {"results", results}, {"took_ms", r.took_ms}};
 }
 
 json trace(const TraceResponse& r) {

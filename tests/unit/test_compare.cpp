@@ -483,6 +483,79 @@ TEST_CASE("reuse search finds paragraphs sharing wording, ranked by shared words
   CHECK_THROWS_WITH(finder.find(tiny), Catch::Contains("fewer words"));
 }
 
+namespace {
+
+// Words found in no paper (and rarer than any real word, so the probes prefer them).
+std::string filler(std::size_t count, std::size_t from = 0) {
+  std::string out;
+  for (std::size_t i = from; i < from + count; ++i) {
+    std::string w;
+    for (std::size_t k = i + 1; k > 0; k = (k - 1) / 26)
+      w.insert(w.begin(), char('a' + (k - 1) % 26));
+    out += (out.empty() ? "zq" : " zq") + w;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("reuse search covers the whole source and keeps its guarantee", "[compare][similar]") {
+  test::TempDir dir;
+  test::write_file(dir / "docs" / "gsi.txt", test::read_file(test::seed_paper()));
+  const std::string target =
+      "Our delegation believes that the sustainable management of transboundary water "
+      "resources requires trust among riparian states and shared data on river flows daily.";
+  test::write_file(dir / "docs" / "water.txt",
+                   "Water paper\n\n" + target + "\n");  // the title line is no paragraph
+  IndexRunOptions options;
+  options.index_dir = dir / "index";
+  options.inputs = {dir / "docs"};
+  REQUIRE(run_index(options).added == 2);
+  IndexReader reader = IndexReader::open(IndexLocation::directory(dir / "index"));
+  ReuseFinder finder(reader);
+  const auto found = [&](const std::string& text, std::size_t min_words = 5) {
+    SimilarRequest request;
+    request.text = text;
+    request.min_shared_words = min_words;
+    const SimilarResponse r = finder.find(request);
+    for (const auto& h : r.results) {
+      if (h.hit.id == "water:1") return std::make_pair(r, h.longest);
+    }
+    return std::make_pair(r, std::size_t{0});
+  };
+  // A passage quoted after 380 words of other text (the probes once stopped at word 384).
+  const auto [late, late_run] = found(filler(380) + " " + target);
+  CHECK(late_run == 23);
+  CHECK(late.guaranteed_run == 11);
+  // Exactly the guaranteed run, wherever it falls among the windows, between words rarer
+  // than its own (so that no probe is chosen inside it by luck).
+  const std::string run11 =
+      "the sustainable management of transboundary water resources requires trust among riparian";
+  for (std::size_t before = 0; before < 12; ++before) {
+    INFO(before << " words before the run");
+    const auto [r, run] = found(filler(before) + " " + run11 + " " + filler(9, 100));
+    CHECK(r.guaranteed_run == 11);
+    CHECK(run == 11);
+  }
+  // A longer minimum phrase gives a longer guarantee with fewer probes, kept as well.
+  const std::string run15 = "Our delegation believes that " + run11;
+  for (std::size_t before = 0; before < 8; ++before) {
+    const auto [r, run] = found(filler(before) + " " + run15 + " " + filler(9, 100), 15);
+    CHECK(r.guaranteed_run == 15);
+    CHECK(run == 15);
+  }
+  // A source too long for one probe per six words: the stride widens so that the probes
+  // still reach its end, and the guarantee they give (here 23 words, all of `target`) is
+  // reported and kept.
+  for (std::size_t before = 0; before < 12; ++before) {
+    INFO(before << " words before the run in a long source");
+    const auto [r, run] = found(filler(2950 + before) + " " + target + " " + filler(40, 5000));
+    CHECK(r.probes <= 256);
+    CHECK(r.guaranteed_run == 23);
+    CHECK(run == 23);
+  }
+}
+
 TEST_CASE("tracing a phrase: counts per paper and year, first and latest, variation",
           "[compare][trace]") {
   test::TempDir dir;
