@@ -533,14 +533,22 @@ TEST_CASE("reuse search covers the whole source and keeps its guarantee", "[comp
       "the sustainable management of transboundary water resources requires trust among riparian";
   for (std::size_t before = 0; before < 12; ++before) {
     INFO(before << " words before the run");
-    const auto [r, run] = found(filler(before) + " " + run11 + " " + filler(9, 100));
+    const auto [r, run] = found(filler(before) + " " + run11 + " " + filler(100, 100));
     CHECK(r.guaranteed_run == 11);
     CHECK(run == 11);
+  }
+  // A short source is probed more finely: any five shared words are found.
+  for (std::size_t before = 0; before < 4; ++before) {
+    INFO(before << " words before the run in a short source");
+    const auto [r, run] =
+        found(filler(before) + " sustainable management of transboundary water " + filler(30, 100));
+    CHECK(r.guaranteed_run == 5);
+    CHECK(run == 5);
   }
   // A longer minimum phrase gives a longer guarantee with fewer probes, kept as well.
   const std::string run15 = "Our delegation believes that " + run11;
   for (std::size_t before = 0; before < 8; ++before) {
-    const auto [r, run] = found(filler(before) + " " + run15 + " " + filler(9, 100), 15);
+    const auto [r, run] = found(filler(before) + " " + run15 + " " + filler(100, 100), 15);
     CHECK(r.guaranteed_run == 15);
     CHECK(run == 15);
   }
