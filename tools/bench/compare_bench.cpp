@@ -138,7 +138,7 @@ void recall(concord::IndexReader& reader, const std::vector<std::string>& ids, s
   std::size_t truth = 0, hit = 0;
   std::printf(
       "recall of reuse search (min %zu words, limit 1000) on %zu sources, %zu paragraphs;"
-      " %.1f probes per source, guaranteed run %zu words:\n",
+      " %.1f probes per source, guaranteed runs of at most %zu words:\n",
       min_words, used, all.size(),
       used ? static_cast<double>(probes) / static_cast<double>(used) : 0.0, guaranteed);
   for (const auto& [run, tf] : buckets) {
