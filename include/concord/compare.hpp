@@ -53,9 +53,11 @@ struct AlignedPair {
   double similarity = 0;         // 0..1, Dice coefficient over word pairs
   std::vector<DiffOp> diff;      // A's text against B's, word by word
   std::vector<SharedPhrase> shared;
-  std::size_t a_words = 0;                 // words in A's side
-  std::size_t a_words_found = 0;           // of which unchanged in B
-  [[nodiscard]] std::string kind() const;  // "one-to-one", "split", "merge"
+  std::size_t a_words = 0;        // words in A's side
+  std::size_t a_words_found = 0;  // of which unchanged in B
+  // "one-to-one", "split", "merge", or "regrouped" (several on both sides: a split paragraph
+  // whose part was merged with another). Every paragraph is in one pair at most.
+  [[nodiscard]] std::string kind() const;
 };
 
 struct SectionShare {
@@ -104,6 +106,10 @@ struct SimilarResponse {
   std::string source_text;
   std::size_t source_words = 0;
   std::size_t candidates = 0;  // paragraphs the index proposed
+  std::size_t probes = 0;      // phrase queries run
+  // Any paragraph sharing a run of this many words with the source holds one of the probes
+  // (it is a candidate, checked in the order of how many probes it holds).
+  std::size_t guaranteed_run = 0;
   std::vector<SimilarHit> results;
   double took_ms = 0;
 };
@@ -146,6 +152,8 @@ struct TraceResponse {
   std::uint64_t documents = 0;
   std::vector<FacetValue> per_document;  // most frequent first
   std::vector<TraceYear> timeline;       // every year from the first to the latest
+  std::uint64_t undated_paragraphs = 0;  // occurrences in papers without a date: not on the
+                                         // timeline, never first or latest
   std::optional<SearchHit> first;        // earliest dated occurrence
   std::optional<SearchHit> latest;
   std::vector<SearchHit> examples;  // in date order

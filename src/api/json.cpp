@@ -278,10 +278,9 @@ json similar(const SimilarResponse& r) {
   }
   json source = {{"id", r.source_id}, {"text", r.source_text}, {"words", r.source_words}};
   if (r.source) source["paragraph"] = hit(*r.source);
-  return {{"source", source},
-          {"candidates", r.candidates},
-          {"results", results},
-          {"took_ms", r.took_ms}};
+  return {{"source", source},   {"candidates", r.candidates},
+          {"probes", r.probes}, {"guaranteed_run", r.guaranteed_run},
+          {"results", results}, {"took_ms", r.took_ms}};
 }
 
 json trace(const TraceResponse& r) {
@@ -305,6 +304,7 @@ json trace(const TraceResponse& r) {
           {"query", r.query},
           {"paragraphs", r.paragraphs},
           {"documents", r.documents},
+          {"undated_paragraphs", r.undated_paragraphs},
           {"first", r.first ? hit(*r.first) : json()},
           {"latest", r.latest ? hit(*r.latest) : json()},
           {"timeline", timeline},

@@ -427,18 +427,20 @@ int run_compare_command(const GlobalOptions& global, const CompareCommandOptions
     return kExitOk;
   }
   const Style style = stdout_style();
-  std::size_t splits = 0, merges = 0;
+  std::size_t splits = 0, merges = 0, regrouped = 0;
   for (const auto& p : c.pairs) {
     splits += p.kind() == "split";
     merges += p.kind() == "merge";
+    regrouped += p.kind() == "regrouped";
   }
   std::cout << style.bold(a.meta.title) << "  vs  " << style.bold(b.meta.title) << "\n";
   if (c.identical) std::cout << "The two papers have the same wording throughout.\n";
   std::cout << fmt::format(
-      "{} of A's wording is found unchanged in B. {} aligned pairs ({} split, {} merged); "
+      "{} of A's wording is found unchanged in B. {} aligned pairs ({} split, {} merged{}); "
       "{} paragraphs only in A, {} only in B. ({:.1f} ms)\n",
-      percent(c.a_words_found, c.a_words), c.pairs.size(), splits, merges, c.a_only.size(),
-      c.b_only.size(), c.took_ms);
+      percent(c.a_words_found, c.a_words), c.pairs.size(), splits, merges,
+      regrouped ? fmt::format(", {} regrouped", regrouped) : "", c.a_only.size(), c.b_only.size(),
+      c.took_ms);
   std::cout << "\n" << style.bold("By section of A") << "\n";
   for (const auto& s : c.sections) {
     std::cout << fmt::format(
@@ -521,6 +523,15 @@ int run_trace_command(const GlobalOptions& global, const TraceCommandOptions& op
   std::cout << style.bold("\"" + r.phrase + "\"")
             << fmt::format(": {} paragraphs in {} papers ({:.1f} ms)\n", r.paragraphs, r.documents,
                            r.took_ms);
+  if (r.undated_paragraphs > 0) {
+    const std::string occurrences =
+        fmt::format("{} occurrence{} in papers without a date", r.undated_paragraphs,
+                    r.undated_paragraphs == 1 ? "" : "s");
+    std::cout << "  "
+              << (r.first ? occurrences + " (not on the timeline)"
+                          : "no first or latest occurrence and no timeline: " + occurrences)
+              << "; give dates via a sidecar (NAME.meta.json) or --metadata\n";
+  }
   if (r.first) {
     std::cout << "  first:  " << r.first->doc.date << "  " << r.first->doc.title << "  "
               << style.dim(r.first->id) << "\n";

@@ -50,11 +50,15 @@ TraceResponse trace_phrase(IndexReader& reader, const TraceRequest& request) {
 
   // Paragraphs per year, with the size of the corpus that year for rates.
   std::map<int, TraceYear> years;
+  std::uint64_t dated_paragraphs = 0;
   for (const auto& fv : all.facets.at("year")) {
     TraceYear& y = years[std::stoi(fv.value)];
     y.year = std::stoi(fv.value);
     y.paragraphs = fv.count;
+    dated_paragraphs += fv.count;
   }
+  // Said outright, so that an empty timeline is not read as "the phrase has no history".
+  out.undated_paragraphs = all.total > dated_paragraphs ? all.total - dated_paragraphs : 0;
   if (!years.empty()) {
     SearchRequest docs = counts;
     docs.facets.count_documents = true;

@@ -345,6 +345,17 @@ TEST_CASE("compare, similar and trace from the command line", "[cli][compare]") 
   CHECK_THAT(r.out, Catch::Contains("\"outer space\": 4 paragraphs in 1 papers") &&
                         Catch::Contains("2023"));
 
+  // Papers without dates: the missing timeline is explained, not silently left out.
+  concord::test::write_file(dir / "undated" / "a.txt",
+                            "Indivisible security first.\n\nAnd indivisible security again.\n");
+  REQUIRE(ct::concord(
+              {"index", "--index", (dir / "undated-index").string(), (dir / "undated").string()})
+              .exit_code == 0);
+  r = ct::concord(
+      {"trace", "--index", (dir / "undated-index").string(), "indivisible", "security"});
+  CHECK_THAT(r.out, Catch::Contains("no first or latest occurrence and no timeline: 2 occurrences "
+                                    "in papers without a date; give dates via a sidecar"));
+
   r = ct::concord(
       {"similar", "--index", indexed().index, "--json", "--text",
        "all countries should uphold the ASEAN way of reaching a consensus through consultation"});

@@ -207,6 +207,28 @@ Score score_alignment(const ComparableDoc& a, unsigned seed) {
   return s;
 }
 
+// Every paragraph of either side is in one aligned group at most, and in a group or in the
+// "only in" list, never both.
+void check_partition(const Comparison& c) {
+  std::map<std::uint32_t, int> a_count, b_count;
+  for (const auto& p : c.pairs) {
+    for (const auto o : p.a) ++a_count[o];
+    for (const auto o : p.b) ++b_count[o];
+  }
+  for (const auto o : c.a_only) ++a_count[o];
+  for (const auto o : c.b_only) ++b_count[o];
+  CHECK(a_count.size() == c.a.paragraphs.size());
+  CHECK(b_count.size() == c.b.paragraphs.size());
+  for (const auto& [o, count] : a_count) {
+    INFO("A paragraph " << o);
+    CHECK(count == 1);
+  }
+  for (const auto& [o, count] : b_count) {
+    INFO("B paragraph " << o);
+    CHECK(count == 1);
+  }
+}
+
 ComparableDoc seed_doc() {
   Paper p = read_paper(test::seed_paper());
   return ComparableDoc{p.meta, p.sections, p.paragraphs};
@@ -219,6 +241,7 @@ TEST_CASE("alignment survives reordering, splits, merges and editing (seed paper
   const ComparableDoc a = seed_doc();
   double worst_recall = 1, worst_wrong = 0;
   for (const unsigned seed : {1u, 2u, 3u, 4u, 5u}) {
+    check_partition(compare_papers(a, perturb(a, seed).first));
     const Score s = score_alignment(a, seed);
     std::cout << "seed " << seed << ": " << s.truth << " true pairs, " << s.predicted
               << " predicted, recall " << s.recall << ", wrong " << s.wrong << "\n";
@@ -295,6 +318,53 @@ TEST_CASE("word diffs and shared phrases", "[compare]") {
   CHECK(c.pairs[0].shared[1].words == 8);
 }
 
+TEST_CASE("a short paragraph is not paired on a stock phrase", "[compare]") {
+  ComparableDoc a, b;
+  Paragraph p;
+  p.ordinal = 1;
+  p.text =
+      "We will strengthen our ability to respond to attacks at home, including managing the "
+      "consequences of chemical or biological incidents, with federal, state and local "
+      "authorities working together and with the support of the armed forces.";
+  a.paragraphs.push_back(p);
+  p.text = "Managing the consequences of WMD incidents";
+  b.paragraphs.push_back(p);
+  p.ordinal = 2;
+  p.text = "Open markets and trade remain the engine of growth for the nation and its partners.";
+  b.paragraphs.push_back(p);
+  const Comparison c = compare_papers(a, b);
+  CHECK(c.pairs.empty());
+  CHECK(c.a_only.size() == 1);
+  CHECK(c.b_only.size() == 2);
+  // The same heading standing in both papers is a pair, and so is a salutation run into the
+  // paragraph that follows it.
+  ComparableDoc a2;
+  p.ordinal = 1;
+  p.text = "Managing the consequences of WMD incidents";
+  a2.paragraphs.push_back(p);
+  p.ordinal = 2;
+  p.text = "Mr. President,";
+  a2.paragraphs.push_back(p);
+  p.ordinal = 3;
+  p.text = "Peace is the most precious thing in our world today, and development needs it.";
+  a2.paragraphs.push_back(p);
+  ComparableDoc b2;
+  p.ordinal = 1;
+  p.text = "Managing the consequences of WMD incidents";
+  b2.paragraphs.push_back(p);
+  p.ordinal = 2;
+  p.text =
+      "Mr. President, peace is the most precious thing in our world today, and development "
+      "needs it.";
+  b2.paragraphs.push_back(p);
+  const Comparison c2 = compare_papers(a2, b2);
+  REQUIRE(c2.pairs.size() == 2);
+  CHECK(c2.pairs[0].a == std::vector<std::uint32_t>{1});
+  CHECK(c2.pairs[1].a == std::vector<std::uint32_t>{2, 3});
+  CHECK(c2.pairs[1].kind() == "merge");
+  check_partition(c2);
+}
+
 TEST_CASE("bad compare input gets clear errors", "[compare][errors]") {
   CHECK_THROWS_WITH(
       load_comparable("no-such-doc", nullptr, true),
@@ -331,6 +401,38 @@ TEST_CASE("two strategies of one family share wording section by section", "[com
       static_cast<double>(unrelated.a_words_found) / static_cast<double>(unrelated.a_words);
   std::cout << "NSS 1997 vs 2017: " << unrelated_share * 100 << "%\n";
   CHECK(unrelated_share < share / 2);
+  // Every pair has real evidence: a shared phrase or some likeness as a whole.
+  for (const auto& p : c.pairs) {
+    INFO("A " << p.a.front() << " - B " << p.b.front() << ", similarity " << p.similarity);
+    CHECK((p.similarity >= 0.1 || !p.shared.empty()));
+  }
+  check_partition(c);
+  check_partition(unrelated);
+}
+
+TEST_CASE("unrelated papers are hardly paired", "[compare][shared]") {
+  test::skip_without_shared_corpus("NSS comparison test");
+  const auto docs = test::shared_corpus() / "us-nss" / "docs";
+  // 2000 and 2006 share 0.2% of their wording: no paragraph of one was rewritten into the
+  // other, at most a heading or two are alike.
+  const Comparison c = compare_papers(load_comparable((docs / "2000.txt").string(), nullptr, true),
+                                      load_comparable((docs / "2006.txt").string(), nullptr, true));
+  std::cout << "NSS 2000 vs 2006: " << c.pairs.size() << " pairs\n";
+  CHECK(c.pairs.size() <= 2);
+  for (const auto& p : c.pairs) {
+    INFO("A " << p.a.front() << " - B " << p.b.front() << ", similarity " << p.similarity);
+    CHECK(p.similarity >= 0.5);
+    CHECK(p.a.size() + p.b.size() <= 3);
+  }
+  check_partition(c);
+  // Statements of two countries in one session talk of the same things in other words.
+  const auto sample = test::shared_corpus() / "ungdc" / "sample" / "Session 78 - 2023";
+  const Comparison u =
+      compare_papers(load_comparable((sample / "BRA_78_2023.txt").string(), nullptr, true),
+                     load_comparable((sample / "JPN_78_2023.txt").string(), nullptr, true));
+  std::cout << "UNGDC BRA vs JPN 2023: " << u.pairs.size() << " pairs\n";
+  CHECK(u.pairs.size() <= 2);
+  check_partition(u);
 }
 
 TEST_CASE("reuse search finds paragraphs sharing wording, ranked by shared words",
@@ -381,6 +483,87 @@ TEST_CASE("reuse search finds paragraphs sharing wording, ranked by shared words
   CHECK_THROWS_WITH(finder.find(tiny), Catch::Contains("fewer words"));
 }
 
+namespace {
+
+// Words found in no paper (and rarer than any real word, so the probes prefer them).
+std::string filler(std::size_t count, std::size_t from = 0) {
+  std::string out;
+  for (std::size_t i = from; i < from + count; ++i) {
+    std::string w;
+    for (std::size_t k = i + 1; k > 0; k = (k - 1) / 26)
+      w.insert(w.begin(), char('a' + (k - 1) % 26));
+    out += (out.empty() ? "zq" : " zq") + w;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("reuse search covers the whole source and keeps its guarantee", "[compare][similar]") {
+  test::TempDir dir;
+  test::write_file(dir / "docs" / "gsi.txt", test::read_file(test::seed_paper()));
+  const std::string target =
+      "Our delegation believes that the sustainable management of transboundary water "
+      "resources requires trust among riparian states and shared data on river flows daily.";
+  test::write_file(dir / "docs" / "water.txt",
+                   "Water paper\n\n" + target + "\n");  // the title line is no paragraph
+  IndexRunOptions options;
+  options.index_dir = dir / "index";
+  options.inputs = {dir / "docs"};
+  REQUIRE(run_index(options).added == 2);
+  IndexReader reader = IndexReader::open(IndexLocation::directory(dir / "index"));
+  ReuseFinder finder(reader);
+  const auto found = [&](const std::string& text, std::size_t min_words = 5) {
+    SimilarRequest request;
+    request.text = text;
+    request.min_shared_words = min_words;
+    const SimilarResponse r = finder.find(request);
+    for (const auto& h : r.results) {
+      if (h.hit.id == "water:1") return std::make_pair(r, h.longest);
+    }
+    return std::make_pair(r, std::size_t{0});
+  };
+  // A passage quoted after 380 words of other text (the probes once stopped at word 384).
+  const auto [late, late_run] = found(filler(380) + " " + target);
+  CHECK(late_run == 23);
+  CHECK(late.guaranteed_run == 11);
+  // Exactly the guaranteed run, wherever it falls among the windows, between words rarer
+  // than its own (so that no probe is chosen inside it by luck).
+  const std::string run11 =
+      "the sustainable management of transboundary water resources requires trust among riparian";
+  for (std::size_t before = 0; before < 12; ++before) {
+    INFO(before << " words before the run");
+    const auto [r, run] = found(filler(before) + " " + run11 + " " + filler(100, 100));
+    CHECK(r.guaranteed_run == 11);
+    CHECK(run == 11);
+  }
+  // A short source is probed more finely: any five shared words are found.
+  for (std::size_t before = 0; before < 4; ++before) {
+    INFO(before << " words before the run in a short source");
+    const auto [r, run] =
+        found(filler(before) + " sustainable management of transboundary water " + filler(30, 100));
+    CHECK(r.guaranteed_run == 5);
+    CHECK(run == 5);
+  }
+  // A longer minimum phrase gives a longer guarantee with fewer probes, kept as well.
+  const std::string run15 = "Our delegation believes that " + run11;
+  for (std::size_t before = 0; before < 8; ++before) {
+    const auto [r, run] = found(filler(before) + " " + run15 + " " + filler(100, 100), 15);
+    CHECK(r.guaranteed_run == 15);
+    CHECK(run == 15);
+  }
+  // A source too long for one probe per six words: the stride widens so that the probes
+  // still reach its end, and the guarantee they give (here 23 words, all of `target`) is
+  // reported and kept.
+  for (std::size_t before = 0; before < 12; ++before) {
+    INFO(before << " words before the run in a long source");
+    const auto [r, run] = found(filler(2950 + before) + " " + target + " " + filler(40, 5000));
+    CHECK(r.probes <= 256);
+    CHECK(r.guaranteed_run == 23);
+    CHECK(run == 23);
+  }
+}
+
 TEST_CASE("tracing a phrase: counts per paper and year, first and latest, variation",
           "[compare][trace]") {
   test::TempDir dir;
@@ -425,6 +608,7 @@ TEST_CASE("tracing a phrase: counts per paper and year, first and latest, variat
   CHECK(t.timeline[3].paragraphs == 0);  // 2017
   CHECK(t.per_document.front().value == "p2023");
   CHECK(t.per_document.front().count == 3);
+  CHECK(t.undated_paragraphs == 1);  // "Indivisible security without a date."
   // Light variation: "indivisible and common security" has two words between the phrase's.
   request.slack = 1;
   CHECK(trace_phrase(reader, request).paragraphs == 6);
@@ -433,4 +617,24 @@ TEST_CASE("tracing a phrase: counts per paper and year, first and latest, variat
   request.slack = 0;
   request.phrase = "...";
   CHECK_THROWS_WITH(trace_phrase(reader, request), Catch::Contains("no words"));
+}
+
+TEST_CASE("tracing in papers without dates says why there is no timeline", "[compare][trace]") {
+  test::TempDir dir;
+  test::write_file(dir / "docs" / "a.txt",
+                   "Indivisible security first.\n\nAnd indivisible security again.\n");
+  test::write_file(dir / "docs" / "b.txt", "They spoke of indivisible security too.\n");
+  IndexRunOptions options;
+  options.index_dir = dir / "index";
+  options.inputs = {dir / "docs"};
+  REQUIRE(run_index(options).added == 2);
+  IndexReader reader = IndexReader::open(IndexLocation::directory(dir / "index"));
+  TraceRequest request;
+  request.phrase = "indivisible security";
+  const TraceResponse t = trace_phrase(reader, request);
+  CHECK(t.paragraphs == 3);
+  CHECK(t.undated_paragraphs == 3);
+  CHECK_FALSE(t.first);
+  CHECK_FALSE(t.latest);
+  CHECK(t.timeline.empty());
 }
