@@ -6,8 +6,16 @@
 #include <netdb.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <cstdarg>
 #include <cstring>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
 
 #include "api.hpp"
 #include "concord/error.hpp"
@@ -15,12 +23,79 @@
 
 namespace concord::server {
 
+// Enforces DaemonOptions::header_deadline_seconds. libmicrohttpd 0.9.75 has only an inactivity
+// timeout, which a byte every few seconds resets, so every connection is tracked from its start
+// (or from its previous response) until its headers are in, and a watchdog thread shuts down
+// the socket of any that is late. shutdown() leaves the descriptor open, so MHD still owns it:
+// its epoll thread sees the hang-up and closes the connection itself. The mutex also orders
+// the watchdog against MHD_CONNECTION_NOTIFY_CLOSED, which MHD calls before it closes the fd,
+// so a descriptor is never shut down after MHD has let it go (and the number been reused).
+class HeaderDeadline {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  void started(MHD_Connection* c, int fd) {
+    std::lock_guard lock(mutex_);
+    waiting_[c] = Waiting{fd, Clock::now()};
+  }
+  void headers_received(MHD_Connection* c) {
+    std::lock_guard lock(mutex_);
+    if (auto it = waiting_.find(c); it != waiting_.end()) it->second.since.reset();
+  }
+  void response_done(MHD_Connection* c) {  // keep-alive: the next request's clock starts
+    std::lock_guard lock(mutex_);
+    if (auto it = waiting_.find(c); it != waiting_.end()) it->second.since = Clock::now();
+  }
+  void closed(MHD_Connection* c) {
+    std::lock_guard lock(mutex_);
+    waiting_.erase(c);
+  }
+
+  void start(double seconds) {
+    const auto limit =
+        std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+    const auto tick = std::clamp<Clock::duration>(limit / 4, std::chrono::milliseconds(20),
+                                                  std::chrono::milliseconds(500));
+    watchdog_ = std::jthread([this, limit, tick](std::stop_token stop) {
+      std::unique_lock lock(mutex_);
+      while (!stop.stop_requested()) {
+        wake_.wait_for(lock, stop, tick, [] { return false; });
+        const auto now = Clock::now();
+        for (auto& entry : waiting_) {
+          Waiting& w = entry.second;
+          if (w.since && now - *w.since > limit && !w.shut) {
+            ::shutdown(w.fd, SHUT_RDWR);
+            w.shut = true;
+            detail::log().debug("http: closed a connection whose request headers were late");
+          }
+        }
+      }
+    });
+  }
+  void stop() {
+    watchdog_.request_stop();
+    if (watchdog_.joinable()) watchdog_.join();
+  }
+
+ private:
+  struct Waiting {
+    int fd = -1;
+    std::optional<Clock::time_point> since;  // empty while a request is being answered
+    bool shut = false;
+  };
+  std::mutex mutex_;
+  std::condition_variable_any wake_;
+  std::unordered_map<MHD_Connection*, Waiting> waiting_;
+  std::jthread watchdog_;
+};
+
 struct Daemon::Impl {
   DaemonOptions options;
   Handler handler;
   MHD_Daemon* daemon = nullptr;
   std::uint16_t port = 0;
   sockaddr_storage address{};
+  HeaderDeadline deadline;
 };
 
 namespace {
@@ -62,6 +137,7 @@ MHD_Result on_request(void* cls, MHD_Connection* connection, const char* url, co
   const std::string_view verb = method != nullptr ? method : "";
   if (*state == nullptr) {
     *state = impl;
+    impl->deadline.headers_received(connection);
     const bool has_body = MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
                                                       MHD_HTTP_HEADER_CONTENT_LENGTH) != nullptr ||
                           MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
@@ -101,6 +177,22 @@ MHD_Result on_request(void* cls, MHD_Connection* connection, const char* url, co
   }
 }
 
+void on_connection(void* cls, MHD_Connection* connection, void**,
+                   MHD_ConnectionNotificationCode code) {
+  auto* impl = static_cast<Daemon::Impl*>(cls);
+  if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+    const MHD_ConnectionInfo* info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (info != nullptr) impl->deadline.started(connection, info->connect_fd);
+  } else {
+    impl->deadline.closed(connection);
+  }
+}
+
+void on_completed(void* cls, MHD_Connection* connection, void**, MHD_RequestTerminationCode) {
+  static_cast<Daemon::Impl*>(cls)->deadline.response_done(connection);
+}
+
 void log_mhd(void*, const char* format, va_list args) {
   char buffer[512];
   std::vsnprintf(buffer, sizeof buffer, format, args);
@@ -130,20 +222,26 @@ Daemon::Daemon(const DaemonOptions& options, Handler handler) : impl_(std::make_
       flags, options.port, nullptr, nullptr, &on_request, impl_.get(), MHD_OPTION_SOCK_ADDR,
       reinterpret_cast<sockaddr*>(&impl_->address), MHD_OPTION_THREAD_POOL_SIZE,
       static_cast<unsigned>(options.threads), MHD_OPTION_CONNECTION_LIMIT,
-      static_cast<unsigned>(options.connection_limit), MHD_OPTION_CONNECTION_TIMEOUT,
-      static_cast<unsigned>(options.idle_timeout_seconds), MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-      static_cast<size_t>(options.connection_memory), MHD_OPTION_LISTEN_BACKLOG_SIZE, 256u,
-      MHD_OPTION_EXTERNAL_LOGGER, &log_mhd, nullptr, MHD_OPTION_END);
+      static_cast<unsigned>(options.connection_limit), MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+      static_cast<unsigned>(options.per_ip_connection_limit), MHD_OPTION_NOTIFY_CONNECTION,
+      &on_connection, impl_.get(), MHD_OPTION_NOTIFY_COMPLETED, &on_completed, impl_.get(),
+      MHD_OPTION_CONNECTION_TIMEOUT, static_cast<unsigned>(options.idle_timeout_seconds),
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, static_cast<size_t>(options.connection_memory),
+      MHD_OPTION_LISTEN_BACKLOG_SIZE, 256u, MHD_OPTION_EXTERNAL_LOGGER, &log_mhd, nullptr,
+      MHD_OPTION_END);
   if (impl_->daemon == nullptr) {
     throw Error(ErrorCode::kIo, "cannot listen on " + options.host + ":" + port +
                                     " (address in use or not allowed)");
   }
   const MHD_DaemonInfo* info = MHD_get_daemon_info(impl_->daemon, MHD_DAEMON_INFO_BIND_PORT);
   impl_->port = info != nullptr ? info->port : options.port;
+  impl_->deadline.start(options.header_deadline_seconds);
 }
 
 Daemon::~Daemon() {
-  if (impl_ && impl_->daemon != nullptr) MHD_stop_daemon(impl_->daemon);
+  if (!impl_) return;
+  impl_->deadline.stop();
+  if (impl_->daemon != nullptr) MHD_stop_daemon(impl_->daemon);
 }
 
 std::uint16_t Daemon::port() const {

@@ -2,9 +2,11 @@
 // answering, refuses what it must, and its memory stays bounded.
 #include <catch2/catch.hpp>
 
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <iostream>
 #include <mutex>
@@ -51,6 +53,15 @@ std::size_t stream(int fd, const std::string& head, std::size_t total, char fill
   return sent;
 }
 
+// True when the server has closed the connection (EOF or reset pending), within `wait`.
+bool closed_by_server(int fd, std::chrono::milliseconds wait) {
+  pollfd p{fd, POLLIN, 0};
+  if (::poll(&p, 1, static_cast<int>(wait.count())) <= 0) return false;
+  char buffer[4096];
+  const ssize_t n = ::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
+  return n <= 0 || (p.revents & (POLLHUP | POLLERR)) != 0;
+}
+
 }  // namespace
 
 TEST_CASE("serve answers search over HTTP on loopback", "[http]") {
@@ -65,9 +76,10 @@ TEST_CASE("serve answers search over HTTP on loopback", "[http]") {
 }
 
 TEST_CASE("64 idle slowloris connections do not stop a real request", "[http][hostile]") {
+  // From another address than the real request: one address may hold only 64 connections.
   std::vector<int> idle;
   for (int i = 0; i < 64; ++i) {
-    const int fd = test::connect_local(served().port());
+    const int fd = test::connect_local(served().port(), "127.0.0.2");
     REQUIRE(fd >= 0);
     const std::string partial = "GET /api/search?q=peace HTTP/1.1\r\nHost: x\r\nX-Slow: ";
     ::send(fd, partial.data(), partial.size(), MSG_NOSIGNAL);
@@ -264,4 +276,92 @@ TEST_CASE("serve keeps answering while another process re-indexes", "[http][conc
   CHECK(failures == 0);
   CHECK(requests > 20);
   CHECK(highest == base + kCommits * kPerPaper);
+}
+
+TEST_CASE("520 trickling connections from one address do not shut out another", "[http][hostile]") {
+  // The audit's slowloris: more connections than the server's total limit (512), each
+  // trickling a header line, all from one client. A per-address limit keeps most of them out,
+  // so other clients are still served.
+  constexpr int kAttack = 520;
+  std::vector<int> fds;
+  for (int i = 0; i < kAttack; ++i) {
+    const int fd = test::connect_local(served().port(), "127.0.0.2");
+    REQUIRE(fd >= 0);
+    const std::string partial = "GET /api/health HTTP/1.1\r\nHost: x\r\n";
+    ::send(fd, partial.data(), partial.size(), MSG_NOSIGNAL);
+    fds.push_back(fd);
+  }
+  std::atomic<bool> stop{false};
+  std::thread trickle([&] {
+    while (!stop) {
+      for (const int fd : fds) ::send(fd, "X-a: b\r\n", 8, MSG_NOSIGNAL);
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+  });
+  int answered = 0;
+  double slowest = 0;
+  for (int i = 0; i < 7; ++i) {
+    const auto started = std::chrono::steady_clock::now();
+    const auto r = test::http_get(served().port(), "/api/health", std::chrono::seconds(3));
+    slowest = std::max(
+        slowest, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    if (r.status == 200) ++answered;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  int refused = 0;
+  for (const int fd : fds) refused += closed_by_server(fd, std::chrono::milliseconds(0)) ? 1 : 0;
+  stop = true;
+  trickle.join();
+  for (const int fd : fds) ::close(fd);
+  std::cout << kAttack << " trickling connections from 127.0.0.2: " << refused
+            << " refused; 127.0.0.1 answered " << answered << "/7, slowest " << slowest * 1000
+            << " ms\n";
+  CHECK(answered == 7);
+  CHECK(slowest < 2.0);
+  CHECK(refused >= kAttack - 64);
+}
+
+TEST_CASE("a connection that trickles its headers is closed at the header deadline",
+          "[http][hostile]") {
+  test::TempDir dir;
+  IndexRunOptions options;
+  options.index_dir = dir / "index";
+  options.inputs = {test::seed_paper()};
+  run_index(options);
+  test::ServerProcess server(dir / "index", {"--header-timeout", "1.5"});
+  const int fd = test::connect_local(server.port());
+  REQUIRE(fd >= 0);
+  const auto started = std::chrono::steady_clock::now();
+  const std::string partial = "GET /api/health HTTP/1.1\r\nHost: x\r\n";
+  ::send(fd, partial.data(), partial.size(), MSG_NOSIGNAL);
+  // A header line every 300 ms resets the 10 s inactivity timeout for as long as it goes on.
+  double closed_after = -1;
+  while (std::chrono::steady_clock::now() - started < std::chrono::seconds(6)) {
+    if (::send(fd, "X-a: b\r\n", 8, MSG_NOSIGNAL) <= 0 ||
+        closed_by_server(fd, std::chrono::milliseconds(300))) {
+      closed_after =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      break;
+    }
+  }
+  ::close(fd);
+  std::cout << "trickling connection closed after " << closed_after << " s (deadline 1.5 s)\n";
+  CHECK(closed_after >= 1.4);
+  CHECK(closed_after < 3.0);
+  // A request sent whole is answered, also on a kept-alive connection after the deadline has
+  // passed since the connection opened.
+  const int keep = test::connect_local(server.port());
+  REQUIRE(keep >= 0);
+  const std::string get = "GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n";
+  char buffer[8192];
+  for (int i = 0; i < 2; ++i) {
+    REQUIRE(::send(keep, get.data(), get.size(), MSG_NOSIGNAL) > 0);
+    pollfd p{keep, POLLIN, 0};
+    REQUIRE(::poll(&p, 1, 3000) == 1);
+    const ssize_t n = ::recv(keep, buffer, sizeof buffer, 0);
+    REQUIRE(n > 12);
+    CHECK(std::string(buffer, 12) == "HTTP/1.1 200");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  }
+  ::close(keep);
 }
