@@ -138,8 +138,10 @@ MHD_Result on_request(void* cls, MHD_Connection* connection, const char* url, co
   if (*state == nullptr) {
     *state = impl;
     impl->deadline.headers_received(connection);
-    const bool has_body = MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
-                                                      MHD_HTTP_HEADER_CONTENT_LENGTH) != nullptr ||
+    // "Content-Length: 0" is no body (Python's urllib sends it with GET).
+    const char* length =
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    const bool has_body = (length != nullptr && std::string_view(length) != "0") ||
                           MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
                                                       MHD_HTTP_HEADER_TRANSFER_ENCODING) != nullptr;
     if (verb != "GET" && verb != "HEAD") {

@@ -365,3 +365,15 @@ TEST_CASE("a connection that trickles its headers is closed at the header deadli
   }
   ::close(keep);
 }
+
+TEST_CASE("a GET with Content-Length: 0 is answered", "[http]") {
+  // Python's urllib sends this header with every GET.
+  const auto r = test::http_raw(served().port(),
+                                "GET /api/health HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
+                                "Connection: close\r\n\r\n");
+  CHECK(r.status == 200);
+  const auto body = test::http_raw(served().port(),
+                                   "GET /api/health HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
+                                   "Connection: close\r\n\r\nabc");
+  CHECK(body.status == 400);
+}
