@@ -100,10 +100,23 @@ struct Daemon::Impl {
 
 namespace {
 
+constexpr std::size_t kMaxQueryParameters = 256;
+
+// Stops at the bound and says so: a parameter dropped in silence (say a bad `offset` after
+// the 256th) would change the answer without telling the client.
+struct QueryCollector {
+  std::vector<std::pair<std::string, std::string>>* query;
+  bool too_many = false;
+};
+
 MHD_Result collect_argument(void* cls, MHD_ValueKind, const char* key, const char* value) {
-  auto* query = static_cast<std::vector<std::pair<std::string, std::string>>*>(cls);
-  if (query->size() < 256 && key != nullptr)
-    query->emplace_back(key, value != nullptr ? value : "");
+  auto* collector = static_cast<QueryCollector*>(cls);
+  if (key == nullptr) return MHD_YES;
+  if (collector->query->size() >= kMaxQueryParameters) {
+    collector->too_many = true;
+    return MHD_NO;
+  }
+  collector->query->emplace_back(key, value != nullptr ? value : "");
   return MHD_YES;
 }
 
@@ -165,7 +178,12 @@ MHD_Result on_request(void* cls, MHD_Connection* connection, const char* url, co
     if (request.path.size() > impl->options.max_url_bytes) {
       return send(connection, plain_error(414, "uri_too_long", "the address is too long"));
     }
-    MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, &collect_argument, &request.query);
+    QueryCollector collector{&request.query};
+    MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, &collect_argument, &collector);
+    if (collector.too_many) {
+      return send(connection, plain_error(400, "too_many_parameters",
+                                          "at most 256 query parameters are accepted"));
+    }
     std::size_t query_bytes = 0;
     for (const auto& [k, v] : request.query) query_bytes += k.size() + v.size();
     if (query_bytes > impl->options.max_url_bytes) {

@@ -377,3 +377,19 @@ TEST_CASE("a GET with Content-Length: 0 is answered", "[http]") {
                                    "Connection: close\r\n\r\nabc");
   CHECK(body.status == 400);
 }
+
+TEST_CASE("too many query parameters are refused, never dropped", "[http][hostile]") {
+  std::string many = "/api/search?q=a";
+  for (int i = 0; i < 300; ++i) many += "&x" + std::to_string(i) + "=1";
+  const auto r = test::http_get(served().port(), many + "&offset=abc");
+  CHECK(r.status == 400);
+  CHECK(json::parse(r.body)["error"]["code"] == "too_many_parameters");
+  CHECK_THAT(json::parse(r.body)["error"]["message"].get<std::string>(), Catch::Contains("256"));
+  // 255 of them and the bad offset: the offset is read and refused.
+  std::string fewer = "/api/search?q=a";
+  for (int i = 0; i < 254; ++i) fewer += "&x" + std::to_string(i) + "=1";
+  const auto bad_offset = test::http_get(served().port(), fewer + "&offset=abc");
+  CHECK(bad_offset.status == 400);
+  CHECK_THAT(json::parse(bad_offset.body)["error"]["message"].get<std::string>(),
+             Catch::Contains("offset"));
+}
