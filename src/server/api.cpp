@@ -51,6 +51,21 @@ void add_security_headers(Response& response) {
   response.headers.emplace_back("Cache-Control", "no-store");
 }
 
+std::string csv_cell(std::string_view s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  // A cell starting with = + - @ (or a tab or carriage return, which some spreadsheets skip
+  // before reading one of those) is a formula to a spreadsheet: OWASP's CSV injection advice
+  // is to prefix a quote so it stays text.
+  if (!s.empty() &&
+      (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r'))
+    out.insert(1, "'");
+  return out + "\"";
+}
+
 namespace {
 
 // HTTP status for each error code, one table. 5xx bodies never carry internal details.
@@ -147,18 +162,6 @@ bool valid_id(std::string_view id) {
   return std::all_of(id.begin(), id.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == ':';
   });
-}
-
-std::string csv_field(std::string_view s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  // Cells starting with = + - @ are formulas to spreadsheets; neutralise them.
-  if (s.size() > 0 && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@'))
-    out.insert(1, "'");
-  return out + "\"";
 }
 
 std::string joined(const std::vector<std::string>& v, std::string_view sep) {
@@ -343,13 +346,13 @@ Response Api::Impl::export_results(const Request& req, Session& s) {
       "id,doc_id,title,date,issuer,country,section_number,section,paragraph,page,score,topics,"
       "regions,text\r\n";
   for (const auto& h : hits) {
-    r.body += csv_field(h.id) + "," + csv_field(h.doc.id) + "," + csv_field(h.doc.title) + "," +
-              csv_field(h.doc.date) + "," + csv_field(h.doc.issuer) + "," +
-              csv_field(h.doc.country) + "," + csv_field(h.section_number) + "," +
-              csv_field(joined(h.section, " \xE2\x80\xBA ")) + "," + std::to_string(h.paragraph) +
+    r.body += csv_cell(h.id) + "," + csv_cell(h.doc.id) + "," + csv_cell(h.doc.title) + "," +
+              csv_cell(h.doc.date) + "," + csv_cell(h.doc.issuer) + "," + csv_cell(h.doc.country) +
+              "," + csv_cell(h.section_number) + "," +
+              csv_cell(joined(h.section, " \xE2\x80\xBA ")) + "," + std::to_string(h.paragraph) +
               "," + (h.page > 0 ? std::to_string(h.page) : "") + "," + std::to_string(h.score) +
-              "," + csv_field(joined(h.topics, "; ")) + "," + csv_field(joined(h.regions, "; ")) +
-              "," + csv_field(h.text) + "\r\n";
+              "," + csv_cell(joined(h.topics, "; ")) + "," + csv_cell(joined(h.regions, "; ")) +
+              "," + csv_cell(h.text) + "\r\n";
   }
   return r;
 }

@@ -231,3 +231,15 @@ TEST_CASE("compare, similar and trace over the API", "[api][compare]") {
   CHECK(fixture().get("/api/trace", {{"phrase", "outer space"}, {"variation", "99"}}).status ==
         400);
 }
+
+TEST_CASE("CSV cells that a spreadsheet would run as formulas stay text", "[api][export]") {
+  CHECK(server::csv_cell("=1+2") == "\"'=1+2\"");
+  CHECK(server::csv_cell("+1") == "\"'+1\"");
+  CHECK(server::csv_cell("-1") == "\"'-1\"");
+  CHECK(server::csv_cell("@SUM(A1)") == "\"'@SUM(A1)\"");
+  CHECK(server::csv_cell("\t=cmd") == "\"'\t=cmd\"");
+  CHECK(server::csv_cell("\r=cmd") == "\"'\r=cmd\"");
+  CHECK(server::csv_cell("say \"hi\"") == "\"say \"\"hi\"\"\"");
+  CHECK(server::csv_cell("a=b") == "\"a=b\"");
+  CHECK(server::csv_cell("") == "\"\"");
+}
