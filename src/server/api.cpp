@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 #include <mutex>
 
 #include "concord/compare.hpp"
@@ -311,26 +312,37 @@ Response Api::Impl::export_results(const Request& req, Session& s) {
   SearchRequest request = search_request(req, options.limits);
   request.offset = 0;
   request.facets.enabled = false;
-  request.limit = req.has("limit") ? request.limit
-                                   : std::min(options.max_export_rows, options.limits.max_limit);
-  // Page through up to max_export_rows results in windows the searcher accepts.
+  // Page through up to `cap` results in windows the searcher accepts.
+  const std::size_t cap = std::min(options.max_export_rows, options.limits.max_window);
+  const std::size_t asked =
+      req.has("limit") ? request.limit : std::numeric_limits<std::size_t>::max();
+  const std::size_t wanted = std::min(asked, cap);
   std::vector<SearchHit> hits;
   std::uint64_t total = 0;
-  const std::size_t wanted = req.has("limit") ? request.limit : options.max_export_rows;
+  std::vector<std::string> warnings;
   while (hits.size() < wanted) {
     request.limit = std::min(options.limits.max_limit, wanted - hits.size());
     if (request.offset + request.limit > options.limits.max_window) break;
     SearchResponse page = s.searcher.search(request);
     total = page.total;
+    if (warnings.empty()) warnings = std::move(page.warnings);
     if (page.results.empty()) break;
     request.offset += page.results.size();
     for (auto& h : page.results) hits.push_back(std::move(h));
     if (request.offset >= page.total) break;
   }
+  // Said in the body too, not only in a header: a spreadsheet user never sees headers.
+  const bool truncated = hits.size() >= cap && std::min<std::uint64_t>(total, asked) > hits.size();
+  if (truncated) {
+    warnings.push_back("the export holds the first " + std::to_string(hits.size()) + " of " +
+                       std::to_string(total) +
+                       " results; narrow the search (filters, a year range) to export the rest");
+  }
   Response r;
   const std::string name = "concord-export." + format;
   r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + "\"");
   r.headers.emplace_back("X-Total-Count", std::to_string(total));
+  r.headers.emplace_back("X-Export-Truncated", truncated ? "true" : "false");
   if (format == "json") {
     SearchResponse all;
     all.query = request.query;
@@ -338,7 +350,10 @@ Response Api::Impl::export_results(const Request& req, Session& s) {
     all.limit = hits.size();
     all.results = std::move(hits);
     all.filters = request.filters;
-    r.body = concord::json::dump(concord::json::search(all)) + "\n";
+    all.warnings = std::move(warnings);
+    Json body = concord::json::search(all);
+    body["truncated"] = truncated;
+    r.body = concord::json::dump(body) + "\n";
     return r;
   }
   r.content_type = "text/csv; charset=utf-8";

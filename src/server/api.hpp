@@ -15,7 +15,7 @@ namespace concord::server {
 struct ApiOptions {
   IndexLocation index;
   SearchLimits limits;
-  std::size_t max_export_rows = 10000;
+  std::size_t max_export_rows = 10000;  // /api/export stops here (and says so)
   std::size_t max_context = 20;         // paragraphs before/after in /api/paragraphs/{id}
 };
 
