@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <limits>
 #include <mutex>
 
@@ -174,6 +175,14 @@ std::string joined(const std::vector<std::string>& v, std::string_view sep) {
   return out;
 }
 
+// A paper's JSON for the API: the CLI shows where a paper was read from, but over HTTP the
+// server's directory layout is nobody's business, so only the file name is given.
+Json public_document(const DocumentInfo& doc, bool with_outline) {
+  Json j = concord::json::document(doc, with_outline);
+  j["source"] = std::filesystem::path(doc.source_path).filename().string();
+  return j;
+}
+
 Response asset(std::string_view body, const char* type) {
   Response r;
   r.content_type = type;
@@ -282,7 +291,7 @@ Response Api::Impl::route(const Request& req, Session& s) {
   if (p == "/api/documents") {
     Json list = Json::array();
     for (const auto& [id, doc] : *s.reader.document_table())
-      list.push_back(concord::json::document(doc, false));
+      list.push_back(public_document(doc, false));
     return json_response(200, {{"documents", list}, {"total", list.size()}});
   }
   constexpr std::string_view kDocuments = "/api/documents/";
@@ -376,7 +385,7 @@ Response Api::Impl::document(const std::string& id, Session& s) {
   if (!valid_id(id)) return error_response(404, "not_found", "no document with this id");
   const auto doc = s.reader.document(id);
   if (!doc) return error_response(404, "not_found", "no document with id '" + id + "'");
-  return json_response(200, concord::json::document(*doc, true));
+  return json_response(200, public_document(*doc, true));
 }
 
 Response Api::Impl::compare(const Request& req, Session& s) {
@@ -466,7 +475,7 @@ Response Api::Impl::paragraph(const std::string& id, const Request& req, Session
   Json body = {
       {"paragraph", concord::json::paragraph(*record)}, {"before", before}, {"after", after}};
   if (const auto doc = s.reader.document(record->doc_id))
-    body["document"] = concord::json::document(*doc, false);
+    body["document"] = public_document(*doc, false);
   return json_response(200, body);
 }
 

@@ -297,3 +297,18 @@ TEST_CASE("export pages through the whole result set and says when the cap cut i
       3);
   CHECK(get({{"q", "*"}, {"count", "pages"}}).status == 400);
 }
+
+TEST_CASE("the API names a paper's file, never a server path", "[api]") {
+  const std::string dir = fixture().dir.path().string();
+  const std::string file = "global-security-initiative-concept-paper.txt";
+  const auto list = fixture().get("/api/documents");
+  CHECK(json::parse(list.body)["documents"][0]["source"] == file);
+  const auto doc = fixture().get("/api/documents/gsi-concept-paper");
+  CHECK(json::parse(doc.body)["source"] == file);
+  const auto para = fixture().get("/api/paragraphs/gsi-concept-paper:3");
+  CHECK(json::parse(para.body)["document"]["source"] == file);
+  for (const auto* r : {&list, &doc, &para}) {
+    CHECK(r->body.find(dir) == std::string::npos);
+    CHECK(r->body.find(test::source_dir().string()) == std::string::npos);
+  }
+}
