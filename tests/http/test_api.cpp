@@ -2,7 +2,9 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "api.hpp"
@@ -232,18 +234,6 @@ TEST_CASE("compare, similar and trace over the API", "[api][compare]") {
         400);
 }
 
-TEST_CASE("CSV cells that a spreadsheet would run as formulas stay text", "[api][export]") {
-  CHECK(server::csv_cell("=1+2") == "\"'=1+2\"");
-  CHECK(server::csv_cell("+1") == "\"'+1\"");
-  CHECK(server::csv_cell("-1") == "\"'-1\"");
-  CHECK(server::csv_cell("@SUM(A1)") == "\"'@SUM(A1)\"");
-  CHECK(server::csv_cell("\t=cmd") == "\"'\t=cmd\"");
-  CHECK(server::csv_cell("\r=cmd") == "\"'\r=cmd\"");
-  CHECK(server::csv_cell("say \"hi\"") == "\"say \"\"hi\"\"\"");
-  CHECK(server::csv_cell("a=b") == "\"a=b\"");
-  CHECK(server::csv_cell("") == "\"\"");
-}
-
 TEST_CASE("export pages through the whole result set and says when the cap cut it",
           "[api][export]") {
   // The cap (10,000 rows) and the page size (1,000) made small, so that the sample's 114
@@ -310,5 +300,79 @@ TEST_CASE("the API names a paper's file, never a server path", "[api]") {
   for (const auto* r : {&list, &doc, &para}) {
     CHECK(r->body.find(dir) == std::string::npos);
     CHECK(r->body.find(test::source_dir().string()) == std::string::npos);
+  }
+}
+
+TEST_CASE("CSV cells that a spreadsheet would run as formulas stay text", "[api][export]") {
+  CHECK(server::csv_cell("=1+2") == "\"'=1+2\"");
+  CHECK(server::csv_cell("+1") == "\"'+1\"");
+  CHECK(server::csv_cell("-1") == "\"'-1\"");
+  CHECK(server::csv_cell("@SUM(A1)") == "\"'@SUM(A1)\"");
+  CHECK(server::csv_cell("\t=cmd") == "\"'\t=cmd\"");
+  CHECK(server::csv_cell("\r=cmd") == "\"'\r=cmd\"");
+  CHECK(server::csv_cell("say \"hi\"") == "\"say \"\"hi\"\"\"");
+  CHECK(server::csv_cell("a=b") == "\"a=b\"");
+  CHECK(server::csv_cell("") == "\"\"");
+}
+
+TEST_CASE("openapi.json describes exactly the routes and the parameters they read",
+          "[api][openapi]") {
+  const json spec = json::parse(fixture().get("/api/openapi.json").body);
+  std::set<std::string> documented;
+  for (const auto& [path, item] : spec["paths"].items()) documented.insert(path);
+  // Every route of Api::Impl::route is documented, and nothing else is.
+  const std::set<std::string> routed = {
+      "/api/search",          "/api/export",         "/api/compare",
+      "/api/similar",         "/api/trace",          "/api/health",
+      "/api/documents",       "/api/documents/{id}", "/api/documents/{id}/paragraphs",
+      "/api/paragraphs/{id}", "/api/openapi.json"};
+  CHECK(documented == routed);
+  // Each documented path answers 200 with the parameters it needs.
+  const std::map<std::string, std::vector<std::pair<std::string, std::string>>> needs = {
+      {"/api/compare", {{"a", "gsi-concept-paper"}, {"b", "gsi-concept-paper"}}},
+      {"/api/similar", {{"paragraph", "gsi-concept-paper:65"}}},
+      {"/api/trace", {{"phrase", "outer space"}}},
+  };
+  const auto concrete = [](std::string path) {
+    const auto at = path.find("{id}");
+    if (at != std::string::npos)
+      path.replace(
+          at, 4,
+          path.rfind("/api/paragraphs/", 0) == 0 ? "gsi-concept-paper:65" : "gsi-concept-paper");
+    return path;
+  };
+  for (const auto& path : documented) {
+    INFO(path);
+    const auto it = needs.find(path);
+    const auto base =
+        it != needs.end() ? it->second : std::vector<std::pair<std::string, std::string>>{};
+    CHECK(fixture().get(concrete(path), base).status == 200);
+    // A documented number or choice is read by the handler: a bad value is refused by name.
+    for (const auto& p : spec["paths"][path]["get"].value("parameters", json::array())) {
+      if (p["in"] != "query") continue;
+      const std::string name = p["name"];
+      const std::string type = p["schema"].value("type", "");
+      if (type != "integer" && !p["schema"].contains("enum")) continue;
+      INFO(name);
+      auto query = base;
+      query.emplace_back(name, "zz");
+      const auto r = fixture().get(concrete(path), query);
+      CHECK(r.status == 400);
+      CHECK_THAT(r.body, Catch::Contains(name));
+    }
+  }
+  // The statuses each route can answer with are listed.
+  CHECK(spec["paths"]["/api/search"]["get"]["responses"].contains("503"));
+  CHECK(spec["paths"]["/api/export"]["get"]["responses"].contains("503"));
+  std::set<std::string> search_params, export_params;
+  for (const auto& p : spec["paths"]["/api/search"]["get"]["parameters"])
+    search_params.insert(p["name"]);
+  for (const auto& p : spec["paths"]["/api/export"]["get"]["parameters"])
+    export_params.insert(p["name"]);
+  // Export reads the search's parameters (the same parser) except the page and the facets.
+  for (const auto& name : search_params) {
+    if (name == "offset" || name == "facets") continue;
+    INFO(name);
+    CHECK(export_params.count(name) == 1);
   }
 }
