@@ -393,3 +393,52 @@ TEST_CASE("too many query parameters are refused, never dropped", "[http][hostil
   CHECK_THAT(json::parse(bad_offset.body)["error"]["message"].get<std::string>(),
              Catch::Contains("offset"));
 }
+
+TEST_CASE("/api/search answers exactly what `concord search --json` prints", "[http][cli]") {
+  // The same index through the real CLI binary and the running server, for requests that
+  // exercise filters, exclusions, per_doc, every sort, paging and count=documents.
+  struct Case {
+    std::string query;
+    std::vector<std::string> filters;
+    std::vector<std::pair<std::string, std::string>> options;  // API name, CLI flag
+    std::vector<std::string> cli_extra;
+    std::string api_extra;
+  };
+  const std::vector<Case> cases = {
+      {"\"ASEAN way\"", {}, {}, {}, ""},
+      {"peace", {"region:Africa", "topic:peacekeeping"}, {}, {}, ""},
+      {"security", {"-region:africa"}, {{"limit", "7"}, {"offset", "5"}}, {}, ""},
+      {"security", {}, {{"per_doc", "2"}}, {}, ""},
+      {"nuclear OR space", {}, {{"sort", "newest"}, {"limit", "15"}}, {}, ""},
+      {"cooperation", {}, {{"sort", "document"}, {"offset", "10"}}, {}, ""},
+      {"*", {"year:2023"}, {{"sort", "oldest"}}, {"--count-documents"}, "&count=documents"},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> args = {"search", "--index", (served().dir / "index").string(),
+                                     "--json", c.query};
+    std::string target = "/api/search?q=" + test::url_encode(c.query);
+    for (const auto& f : c.filters) {
+      args.push_back("--filter=" + f);  // "=" so that "-region:…" is not read as an option
+      target += "&filter=" + test::url_encode(f);
+    }
+    for (const auto& [name, value] : c.options) {
+      std::string flag = "--" + name;
+      std::replace(flag.begin(), flag.end(), '_', '-');
+      args.push_back(flag);
+      args.push_back(value);
+      target += "&" + name + "=" + value;
+    }
+    args.insert(args.end(), c.cli_extra.begin(), c.cli_extra.end());
+    target += c.api_extra;
+    INFO(target);
+    const auto cli = test::concord(args);
+    REQUIRE(cli.exit_code == 0);
+    const auto api = test::http_get(served().port(), target);
+    REQUIRE(api.status == 200);
+    json from_cli = json::parse(cli.out), from_api = json::parse(api.body);
+    from_cli.erase("took_ms");
+    from_api.erase("took_ms");
+    CHECK(from_cli["total"].get<int>() > 0);
+    CHECK(from_api == from_cli);
+  }
+}
