@@ -771,3 +771,24 @@ uiTest('12. markup in papers stays text in compare, similar wording and trace', 
   assert.deepEqual(await injectedMarkup(page), INERT);
   await shot(page, '12c-hostile-trace');
 });
+
+// ---------------------------------------------------------------------------------------------
+// Deep links past the last page.
+
+uiTest('17. a deep link past the last page shows the last page and says so', async ({ page }) => {
+  const { body } = await api('/api/search?q=*&limit=0');
+  const last = Math.ceil(body.total / 20);
+  assert.ok(last > 1 && last < 600);
+  await page.goto(`${BASE}/?q=*&page=600`);
+  await page.waitForFunction((n) => document.querySelector('#pager [aria-current="page"]')?.textContent === String(n)
+    && !document.getElementById('main').hasAttribute('aria-busy'), last);
+  assert.equal(new URL(page.url()).searchParams.get('page'), String(last));
+  assert.ok(await page.locator('#query-error').isHidden(), 'no error under the search box');
+  assert.ok(await page.locator('#results .hit').count() > 0, 'the last page\'s results are shown');
+  assert.match(await page.locator('#warnings').textContent(), new RegExp(`no page 600 .*showing page ${last}`));
+  await shot(page, '17-deep-link-past-the-end');
+  // The pager leads back.
+  await afterSearch(page, () => page.locator('#pager a[rel="prev"]').click());
+  assert.equal(new URL(page.url()).searchParams.get('page'), String(last - 1));
+  assert.ok(await page.locator('#warnings').isHidden(), 'the notice goes with the next search');
+});
