@@ -120,9 +120,52 @@ MHD_Result collect_argument(void* cls, MHD_ValueKind, const char* key, const cha
   return MHD_YES;
 }
 
-MHD_Result send(MHD_Connection* connection, const Response& response) {
-  MHD_Response* r = MHD_create_response_from_buffer(
-      response.body.size(), const_cast<char*>(response.body.data()), MHD_RESPMEM_MUST_COPY);
+// A streamed body (Response::stream) handed to libmicrohttpd, which owns it until it calls
+// free_stream: the first piece, then one piece per call of the generator, copied out as the
+// socket takes them.
+struct StreamedBody {
+  std::string piece;
+  std::size_t sent = 0;
+  std::function<std::string()> next;
+  bool done = false;
+};
+
+ssize_t read_stream(void* cls, std::uint64_t, char* buffer, size_t max) {
+  auto* body = static_cast<StreamedBody*>(cls);
+  try {
+    while (body->sent >= body->piece.size()) {
+      if (body->done) return MHD_CONTENT_READER_END_OF_STREAM;
+      body->piece = body->next();
+      body->sent = 0;
+      body->done = body->piece.empty();
+    }
+  } catch (const std::exception& e) {
+    detail::log().warn("http: a streamed response ended early: {}", e.what());
+    return MHD_CONTENT_READER_END_WITH_ERROR;
+  }
+  const std::size_t n = std::min(max, body->piece.size() - body->sent);
+  std::memcpy(buffer, body->piece.data() + body->sent, n);
+  body->sent += n;
+  return static_cast<ssize_t>(n);
+}
+
+void free_stream(void* cls) {
+  const std::unique_ptr<StreamedBody> owned(static_cast<StreamedBody*>(cls));
+}
+
+MHD_Result send(MHD_Connection* connection, Response response) {
+  MHD_Response* r = nullptr;
+  if (response.stream) {
+    auto body = std::make_unique<StreamedBody>();
+    body->piece = std::move(response.body);
+    body->next = std::move(response.stream);
+    r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, &read_stream, body.get(),
+                                          &free_stream);
+    if (r != nullptr) static_cast<void>(body.release());  // now owned by libmicrohttpd
+  } else {
+    r = MHD_create_response_from_buffer(
+        response.body.size(), const_cast<char*>(response.body.data()), MHD_RESPMEM_MUST_COPY);
+  }
   if (r == nullptr) return MHD_NO;
   MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, response.content_type.c_str());
   for (const auto& [name, value] : response.headers)

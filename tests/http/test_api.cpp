@@ -44,6 +44,15 @@ Fixture& fixture() {
   return f;
 }
 
+// The whole body of a response, streamed or not.
+std::string drain(server::Response& r) {
+  std::string body = r.body;
+  if (r.stream) {
+    for (std::string piece = r.stream(); !piece.empty(); piece = r.stream()) body += piece;
+  }
+  return body;
+}
+
 std::string header(const server::Response& r, const std::string& name) {
   for (const auto& [k, v] : r.headers) {
     if (k == name) return v;
@@ -251,9 +260,14 @@ TEST_CASE("export pages through the whole result set and says when the cap cut i
     r.query = std::move(query);
     return small.handle(r);
   };
-  const auto capped = get({{"q", "*"}, {"sort", "document"}, {"format", "json"}});
+  auto capped = get({{"q", "*"}, {"sort", "document"}, {"format", "json"}});
   REQUIRE(capped.status == 200);
-  const json j = json::parse(capped.body);
+  // Streamed a page at a time: the response holds one page of rows, the rest comes later.
+  REQUIRE(capped.stream);
+  CHECK(std::count(capped.body.begin(), capped.body.end(), '\n') == 0);
+  CHECK(json::parse(capped.body + "]}")["results"].size() == 40);
+  CHECK(capped.body.find("\"truncated\"") == std::string::npos);  // the end is still to come
+  const json j = json::parse(drain(capped));
   CHECK(j["total"] == 114);
   CHECK(j["truncated"] == true);
   REQUIRE(j["results"].size() == 100);
@@ -267,13 +281,16 @@ TEST_CASE("export pages through the whole result set and says when the cap cut i
     CHECK(j["results"][i]["id"] == "gsi-concept-paper:" + std::to_string(i + 1));
   }
 
-  const auto csv = get({{"q", "*"}, {"sort", "document"}, {"format", "csv"}});
-  CHECK(std::count(csv.body.begin(), csv.body.end(), '\n') == 101);  // the header and 100 rows
-  CHECK(csv.body.rfind("id,doc_id,", 0) == 0);
+  auto csv = get({{"q", "*"}, {"sort", "document"}, {"format", "csv"}});
+  CHECK(std::count(csv.body.begin(), csv.body.end(), '\n') == 41);  // the header and a page
+  const std::string csv_body = drain(csv);
+  CHECK(std::count(csv_body.begin(), csv_body.end(), '\n') == 101);  // the header and 100 rows
+  CHECK(csv_body.rfind("id,doc_id,", 0) == 0);
   CHECK(header(csv, "X-Export-Truncated") == "true");
 
   // Under the cap, or cut by the client's own limit: nothing is reported missing.
-  const json whole = json::parse(get({{"q", "nuclear"}, {"format", "json"}}).body);
+  auto nuclear = get({{"q", "nuclear"}, {"format", "json"}});
+  const json whole = json::parse(drain(nuclear));
   CHECK(whole["truncated"] == false);
   CHECK(whole["warnings"].empty());
   CHECK(whole["results"].size() == whole["total"].get<std::size_t>());
@@ -375,4 +392,29 @@ TEST_CASE("openapi.json describes exactly the routes and the parameters they rea
     INFO(name);
     CHECK(export_params.count(name) == 1);
   }
+}
+
+TEST_CASE("a streamed export fails rather than mix two states of the index", "[api][export]") {
+  test::TempDir dir;
+  test::write_file(dir / "docs" / "paper.txt", test::read_file(test::seed_paper()));
+  IndexRunOptions index;
+  index.index_dir = dir / "index";
+  index.inputs = {dir / "docs"};
+  run_index(index);
+  server::ApiOptions options;
+  options.index = IndexLocation::directory(dir / "index");
+  options.limits.max_limit = 40;
+  server::Api api(options);
+  server::Request request;
+  request.method = "GET";
+  request.path = "/api/export";
+  request.query = {{"q", "*"}, {"sort", "document"}};
+  auto unchanged = api.handle(request);
+  const std::string whole = drain(unchanged);
+  CHECK(std::count(whole.begin(), whole.end(), '\n') == 115);  // the header and 114 rows
+  auto r = api.handle(request);
+  REQUIRE(r.stream);
+  test::write_file(dir / "docs" / "added.txt", "Added paper\n\nOne more paragraph.\n");
+  run_index(index);
+  CHECK_THROWS_AS(drain(r), Error);
 }

@@ -2,6 +2,8 @@
 // answering, refuses what it must, and its memory stays bounded.
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -441,4 +443,60 @@ TEST_CASE("/api/search answers exactly what `concord search --json` prints", "[h
     CHECK(from_cli["total"].get<int>() > 0);
     CHECK(from_api == from_cli);
   }
+}
+
+TEST_CASE("unread exports do not pile up in the server's memory", "[http][hostile]") {
+  // 30 clients ask for a 6 MB export each and never read it. Exports are streamed a search
+  // page at a time, so each holds about one page in the server, not the whole file (the
+  // audit measured 134 -> 364 MB when each was built whole).
+  test::TempDir dir;
+  const std::vector<std::string> words = {"security", "cooperation", "maritime", "nuclear",
+                                          "region",   "development", "peace",    "council",
+                                          "dialogue", "trade",       "climate",  "energy"};
+  std::uint32_t seed = 1;
+  for (int d = 0; d < 8; ++d) {
+    std::string text = "Generated Paper " + std::to_string(d) + "\n\n";
+    for (int p = 0; p < 1000; ++p) {
+      for (int w = 0; w < 70; ++w) {
+        seed = seed * 1664525u + 1013904223u;
+        text += words[(seed >> 16) % words.size()] + (w == 69 ? ".\n\n" : " ");
+      }
+    }
+    test::write_file(dir / "docs" / ("paper-" + std::to_string(d) + ".txt"), text);
+  }
+  IndexRunOptions options;
+  options.index_dir = dir / "index";
+  options.inputs = {dir / "docs"};
+  run_index(options);
+  test::ServerProcess server(dir / "index");
+  const std::string request = "GET /api/export?q=*&format=csv HTTP/1.0\r\n\r\n";
+  const auto whole = test::http_raw(server.port(), request, std::chrono::seconds(30));
+  REQUIRE(whole.status == 200);
+  REQUIRE(whole.body.size() > (4u << 20));
+  const long before = server.rss_kib();
+  std::vector<int> fds;
+  for (int i = 0; i < 30; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    REQUIRE(fd >= 0);
+    const int small = 4096;  // a small window, so the kernel does not take the file off us
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(server.port()));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+    fds.push_back(fd);
+  }
+  long peak = before;
+  for (int i = 0; i < 20; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    peak = std::max(peak, server.rss_kib());
+  }
+  const auto during = test::http_get(server.port(), "/api/health", std::chrono::seconds(5));
+  for (const int fd : fds) ::close(fd);
+  std::cout << "30 unread exports of " << whole.body.size() / 1024 << " KiB: RSS " << before / 1024
+            << " MB -> peak " << peak / 1024 << " MB\n";
+  CHECK(during.status == 200);
+  CHECK(peak - before < 64 * 1024);
 }
