@@ -24,6 +24,18 @@ using nlohmann::json;
 
 namespace {
 
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAddressSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kAddressSanitizer = true;
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+
 struct Served {
   test::TempDir dir;
   std::unique_ptr<test::ServerProcess> server;
@@ -498,5 +510,7 @@ TEST_CASE("unread exports do not pile up in the server's memory", "[http][hostil
   std::cout << "30 unread exports of " << whole.body.size() / 1024 << " KiB: RSS " << before / 1024
             << " MB -> peak " << peak / 1024 << " MB\n";
   CHECK(during.status == 200);
-  CHECK(peak - before < 64 * 1024);
+  // AddressSanitizer's quarantine keeps freed memory resident, so under it RSS says nothing
+  // about what the server holds on to.
+  if (!kAddressSanitizer) CHECK(peak - before < 64 * 1024);
 }
