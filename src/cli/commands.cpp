@@ -582,6 +582,7 @@ int run_serve_command(const GlobalOptions& global, const ServeCommandOptions& op
   serve.http.host = options.host;
   serve.http.port = static_cast<std::uint16_t>(options.port);
   serve.http.threads = options.threads;
+  serve.http.header_deadline_seconds = options.header_timeout;
   {
     // Fail early, with the usual message, when there is no index.
     IndexReader reader = IndexReader::open(serve.index);

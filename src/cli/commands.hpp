@@ -45,6 +45,7 @@ struct ServeCommandOptions {
   std::string host = "127.0.0.1";
   unsigned port = 8080;
   unsigned threads = 4;
+  double header_timeout = 10;
 };
 
 struct CompareCommandOptions {

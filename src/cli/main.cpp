@@ -172,6 +172,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 65535));
   serve->add_option("--threads", serve_opts.threads, "Worker threads (default 4)")
       ->check(CLI::Range(1, 64));
+  serve
+      ->add_option("--header-timeout", serve_opts.header_timeout,
+                   "Seconds a client has to send a request's headers (default 10)")
+      ->check(CLI::Range(0.1, 3600.0));
 
   try {
     app.parse(argc, argv);

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
+#include <limits>
 #include <mutex>
 
 #include "concord/compare.hpp"
@@ -49,6 +51,21 @@ void add_security_headers(Response& response) {
   response.headers.emplace_back("X-Frame-Options", "DENY");
   response.headers.emplace_back("Referrer-Policy", "no-referrer");
   response.headers.emplace_back("Cache-Control", "no-store");
+}
+
+std::string csv_cell(std::string_view s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  // A cell starting with = + - @ (or a tab or carriage return, which some spreadsheets skip
+  // before reading one of those) is a formula to a spreadsheet: OWASP's CSV injection advice
+  // is to prefix a quote so it stays text.
+  if (!s.empty() &&
+      (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r'))
+    out.insert(1, "'");
+  return out + "\"";
 }
 
 namespace {
@@ -159,18 +176,6 @@ bool valid_id(std::string_view id) {
   });
 }
 
-std::string csv_field(std::string_view s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  // Cells starting with = + - @ are formulas to spreadsheets; neutralise them.
-  if (s.size() > 0 && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@'))
-    out.insert(1, "'");
-  return out + "\"";
-}
-
 std::string joined(const std::vector<std::string>& v, std::string_view sep) {
   std::string out;
   for (const auto& s : v) {
@@ -178,6 +183,14 @@ std::string joined(const std::vector<std::string>& v, std::string_view sep) {
     out += s;
   }
   return out;
+}
+
+// A paper's JSON for the API: the CLI shows where a paper was read from, but over HTTP the
+// server's directory layout is nobody's business, so only the file name is given.
+Json public_document(const DocumentInfo& doc, bool with_outline) {
+  Json j = concord::json::document(doc, with_outline);
+  j["source"] = std::filesystem::path(doc.source_path).filename().string();
+  return j;
 }
 
 Response asset(std::string_view body, const char* type) {
@@ -221,6 +234,21 @@ struct Api::Impl {
     std::lock_guard lock(mutex);
     idle.push_back(std::move(s));
   }
+
+  // A session checked out of the pool for the lifetime of the lease.
+  class Lease {
+   public:
+    explicit Lease(Impl& impl) : impl_(impl), session_(impl.acquire()) {}
+    ~Lease() { impl_.release(std::move(session_)); }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    Session& session() { return *session_; }
+
+   private:
+    Impl& impl_;
+    std::unique_ptr<Session> session_;
+  };
+  struct ExportStream;
 
   Response route(const Request& req, Session& s);
   Response search(const Request& req, Session& s);
@@ -268,7 +296,10 @@ Response Api::handle(const Request& request) {
     if (session) impl_->release(std::move(session));
   }
   add_security_headers(response);
-  if (request.method == "HEAD") response.body.clear();
+  if (request.method == "HEAD") {
+    response.body.clear();
+    response.stream = nullptr;
+  }
   return response;
 }
 
@@ -288,7 +319,7 @@ Response Api::Impl::route(const Request& req, Session& s) {
   if (p == "/api/documents") {
     Json list = Json::array();
     for (const auto& [id, doc] : *s.reader.document_table())
-      list.push_back(concord::json::document(doc, false));
+      list.push_back(public_document(doc, false));
     return json_response(200, {{"documents", list}, {"total", list.size()}});
   }
   constexpr std::string_view kDocuments = "/api/documents/";
@@ -311,6 +342,108 @@ Response Api::Impl::search(const Request& req, Session& s) {
   return json_response(200, concord::json::search(s.searcher.search(request)));
 }
 
+// An export in pieces of one search page each, so that a client that reads slowly (or not
+// at all) holds one page of rows in the server's memory, not the whole file. Each piece runs
+// on a session of its own from the pool; if the index changed between two pieces (a commit
+// in between), the rows would no longer be one result set, so the download fails instead.
+struct Api::Impl::ExportStream {
+  Impl& impl;
+  bool json = false;
+  SearchRequest request;   // its offset advances page by page
+  std::size_t cap = 0;     // rows the server exports at most
+  std::size_t asked = 0;   // rows the client asked for (no `limit`: all)
+  std::size_t wanted = 0;  // min(asked, cap)
+  std::size_t rows = 0;
+  std::uint64_t total = 0;
+  bool started = false, finished = false;
+  std::vector<std::string> warnings;
+
+  ExportStream(Impl& i, bool as_json, SearchRequest r, std::size_t asked_rows)
+      : impl(i), json(as_json), request(std::move(r)), asked(asked_rows) {
+    cap = std::min(impl.options.max_export_rows, impl.options.limits.max_window);
+    wanted = std::min(asked, cap);
+  }
+
+  // Rows left out by the cap (a client's own limit is not truncation).
+  [[nodiscard]] bool truncated() const {
+    return rows >= cap && std::min<std::uint64_t>(total, asked) > rows;
+  }
+  // The same, known from the first page alone when every page is full (no per_doc).
+  [[nodiscard]] bool will_truncate() const { return std::min<std::uint64_t>(total, asked) > cap; }
+
+  // The next piece of the body; "" once all of it is out.
+  std::string next(Session& s) {
+    if (finished) return {};
+    SearchResponse page;
+    request.limit = std::min(impl.options.limits.max_limit, wanted - rows);
+    const bool more =
+        rows < wanted && request.offset + request.limit <= impl.options.limits.max_window;
+    if (more) {
+      page = s.searcher.search(request);
+      if (started && page.total != total) {
+        throw Error(ErrorCode::kBusy, "the index changed during the export");
+      }
+      total = page.total;
+      if (!started) warnings = page.warnings;
+    }
+    std::string out;
+    if (!started) {
+      out = json ? json_envelope().first
+                 : "id,doc_id,title,date,issuer,country,section_number,section,paragraph,page,"
+                   "score,topics,regions,text\r\n";
+      started = true;
+    }
+    for (const auto& h : page.results) {
+      if (json) {
+        if (rows > 0) out += ',';
+        out += concord::json::dump(concord::json::hit(h));
+      } else {
+        out += csv_row(h);
+      }
+      ++rows;
+    }
+    request.offset += page.results.size();
+    if (!more || page.results.empty() || request.offset >= page.total || rows >= wanted) {
+      finished = true;
+      // Said in the body too, not only in a header: a spreadsheet user never sees headers.
+      if (truncated()) {
+        warnings.push_back("the export holds the first " + std::to_string(rows) + " of " +
+                           std::to_string(total) +
+                           " results; narrow the search (filters, a year range) to export the "
+                           "rest");
+      }
+      if (json) out += json_envelope().second;
+    }
+    return out;
+  }
+
+  // The JSON of /api/search around its results: what comes before the first row and after
+  // the last. `limit` is the rows asked for, as in a search.
+  [[nodiscard]] std::pair<std::string, std::string> json_envelope() const {
+    SearchResponse all;
+    all.query = request.query;
+    all.total = total;
+    all.limit = wanted;
+    all.filters = request.filters;
+    all.warnings = warnings;
+    Json body = concord::json::search(all);
+    body["truncated"] = finished && truncated();
+    const std::string text = concord::json::dump(body) + "\n";
+    constexpr std::string_view kResults = "\"results\":[";
+    const std::size_t at = text.find(kResults) + kResults.size();
+    return {text.substr(0, at), text.substr(at)};
+  }
+
+  static std::string csv_row(const SearchHit& h) {
+    return csv_cell(h.id) + "," + csv_cell(h.doc.id) + "," + csv_cell(h.doc.title) + "," +
+           csv_cell(h.doc.date) + "," + csv_cell(h.doc.issuer) + "," + csv_cell(h.doc.country) +
+           "," + csv_cell(h.section_number) + "," + csv_cell(joined(h.section, " \xE2\x80\xBA ")) +
+           "," + std::to_string(h.paragraph) + "," + (h.page > 0 ? std::to_string(h.page) : "") +
+           "," + std::to_string(h.score) + "," + csv_cell(joined(h.topics, "; ")) + "," +
+           csv_cell(joined(h.regions, "; ")) + "," + csv_cell(h.text) + "\r\n";
+  }
+};
+
 Response Api::Impl::export_results(const Request& req, Session& s) {
   const std::string format = req.param("format", "csv");
   if (format != "csv" && format != "json")
@@ -318,48 +451,28 @@ Response Api::Impl::export_results(const Request& req, Session& s) {
   SearchRequest request = search_request(req, options.limits);
   request.offset = 0;
   request.facets.enabled = false;
-  request.limit = req.has("limit") ? request.limit
-                                   : std::min(options.max_export_rows, options.limits.max_limit);
-  // Page through up to max_export_rows results in windows the searcher accepts.
-  std::vector<SearchHit> hits;
-  std::uint64_t total = 0;
-  const std::size_t wanted = req.has("limit") ? request.limit : options.max_export_rows;
-  while (hits.size() < wanted) {
-    request.limit = std::min(options.limits.max_limit, wanted - hits.size());
-    if (request.offset + request.limit > options.limits.max_window) break;
-    SearchResponse page = s.searcher.search(request);
-    total = page.total;
-    if (page.results.empty()) break;
-    request.offset += page.results.size();
-    for (auto& h : page.results) hits.push_back(std::move(h));
-    if (request.offset >= page.total) break;
-  }
+  const std::size_t asked =
+      req.has("limit") ? request.limit : std::numeric_limits<std::size_t>::max();
+  // per_doc collapses pages to an unknown number of rows, so whether the cap cuts the set is
+  // known only at the end: such an export is built whole before it is sent.
+  const bool whole = request.per_doc > 0;
+  auto stream = std::make_shared<ExportStream>(*this, format == "json", request, asked);
+  std::string body = stream->next(s);
+  while (whole && !stream->finished) body += stream->next(s);
+
   Response r;
+  if (format == "csv") r.content_type = "text/csv; charset=utf-8";
   const std::string name = "concord-export." + format;
   r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + "\"");
-  r.headers.emplace_back("X-Total-Count", std::to_string(total));
-  if (format == "json") {
-    SearchResponse all;
-    all.query = request.query;
-    all.total = total;
-    all.limit = hits.size();
-    all.results = std::move(hits);
-    all.filters = request.filters;
-    r.body = concord::json::dump(concord::json::search(all)) + "\n";
-    return r;
-  }
-  r.content_type = "text/csv; charset=utf-8";
-  r.body =
-      "id,doc_id,title,date,issuer,country,section_number,section,paragraph,page,score,topics,"
-      "regions,text\r\n";
-  for (const auto& h : hits) {
-    r.body += csv_field(h.id) + "," + csv_field(h.doc.id) + "," + csv_field(h.doc.title) + "," +
-              csv_field(h.doc.date) + "," + csv_field(h.doc.issuer) + "," +
-              csv_field(h.doc.country) + "," + csv_field(h.section_number) + "," +
-              csv_field(joined(h.section, " \xE2\x80\xBA ")) + "," + std::to_string(h.paragraph) +
-              "," + (h.page > 0 ? std::to_string(h.page) : "") + "," + std::to_string(h.score) +
-              "," + csv_field(joined(h.topics, "; ")) + "," + csv_field(joined(h.regions, "; ")) +
-              "," + csv_field(h.text) + "\r\n";
+  r.headers.emplace_back("X-Total-Count", std::to_string(stream->total));
+  const bool truncated = stream->finished ? stream->truncated() : stream->will_truncate();
+  r.headers.emplace_back("X-Export-Truncated", truncated ? "true" : "false");
+  r.body = std::move(body);
+  if (!stream->finished) {
+    r.stream = [this, stream] {
+      Lease lease(*this);
+      return stream->next(lease.session());
+    };
   }
   return r;
 }
@@ -368,7 +481,7 @@ Response Api::Impl::document(const std::string& id, Session& s) {
   if (!valid_id(id)) return error_response(404, "not_found", "no document with this id");
   const auto doc = s.reader.document(id);
   if (!doc) return error_response(404, "not_found", "no document with id '" + id + "'");
-  return json_response(200, concord::json::document(*doc, true));
+  return json_response(200, public_document(*doc, true));
 }
 
 Response Api::Impl::compare(const Request& req, Session& s) {
@@ -458,7 +571,7 @@ Response Api::Impl::paragraph(const std::string& id, const Request& req, Session
   Json body = {
       {"paragraph", concord::json::paragraph(*record)}, {"before", before}, {"after", after}};
   if (const auto doc = s.reader.document(record->doc_id))
-    body["document"] = concord::json::document(*doc, false);
+    body["document"] = public_document(*doc, false);
   return json_response(200, body);
 }
 

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "concord/index.hpp"
 #include "concord/search.hpp"
@@ -14,8 +15,8 @@ namespace concord::server {
 struct ApiOptions {
   IndexLocation index;
   SearchLimits limits;
-  std::size_t max_export_rows = 10000;
-  std::size_t max_context = 20;  // paragraphs before/after in /api/paragraphs/{id}
+  std::size_t max_export_rows = 10000;  // /api/export stops here (and says so)
+  std::size_t max_context = 20;         // paragraphs before/after in /api/paragraphs/{id}
 };
 
 // Thread-safe: each call checks out an index reader and searcher of its own, and reopens it
@@ -32,6 +33,9 @@ class Api {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// One CSV cell: quoted, and a cell a spreadsheet would read as a formula kept as text.
+std::string csv_cell(std::string_view s);
 
 // Security headers sent with every response (CSP, nosniff, frame denial, no referrer).
 void add_security_headers(Response& response);

@@ -23,7 +23,14 @@ struct DaemonOptions {
   std::uint16_t port = 8080;       // 0 picks a free port
   unsigned threads = 4;            // epoll worker threads
   unsigned connection_limit = 512;
+  // One client (address) may hold at most this many connections, so that one host cannot take
+  // the whole connection_limit.
+  unsigned per_ip_connection_limit = 64;
   unsigned idle_timeout_seconds = 10;
+  // A request's line and headers must all arrive within this time of the connection opening
+  // (or of the previous response on a keep-alive connection). The idle timeout alone does not
+  // stop a client that trickles a header byte every few seconds (slowloris).
+  double header_deadline_seconds = 10;
   std::size_t connection_memory = 32 * 1024;  // request line + headers per connection
   std::size_t max_url_bytes = 8 * 1024;
 };

@@ -2,6 +2,7 @@
 // handlers are tested (and fuzzed) without sockets. Internal to the server front end.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -25,6 +26,10 @@ struct Response {
   std::string content_type = "application/json; charset=utf-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // A body too large to hold at once: when set, `body` is its first piece and each call
+  // returns the next one, "" at the end (and ever after). It may throw; the transfer then
+  // ends incomplete. Called on the server's thread, after the handler has returned.
+  std::function<std::string()> stream;
 };
 
 }  // namespace concord::server

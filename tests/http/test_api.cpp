@@ -2,7 +2,9 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "api.hpp"
@@ -40,6 +42,15 @@ struct Fixture {
 Fixture& fixture() {
   static Fixture f;
   return f;
+}
+
+// The whole body of a response, streamed or not.
+std::string drain(server::Response& r) {
+  std::string body = r.body;
+  if (r.stream) {
+    for (std::string piece = r.stream(); !piece.empty(); piece = r.stream()) body += piece;
+  }
+  return body;
 }
 
 std::string header(const server::Response& r, const std::string& name) {
@@ -243,4 +254,180 @@ TEST_CASE("compare, similar and trace over the API", "[api][compare]") {
   CHECK(trace["first"]["doc"]["id"] == "gsi-concept-paper");
   CHECK(fixture().get("/api/trace", {{"phrase", "outer space"}, {"variation", "99"}}).status ==
         400);
+}
+
+TEST_CASE("export pages through the whole result set and says when the cap cut it",
+          "[api][export]") {
+  // The cap (10,000 rows) and the page size (1,000) made small, so that the sample's 114
+  // paragraphs span several pages and exceed the cap.
+  CHECK(server::ApiOptions{}.max_export_rows == 10000);
+  server::ApiOptions options;
+  options.index = IndexLocation::directory(fixture().dir / "index");
+  options.limits.max_limit = 40;
+  options.max_export_rows = 100;
+  server::Api small(options);
+  const auto get = [&](std::vector<std::pair<std::string, std::string>> query) {
+    server::Request r;
+    r.method = "GET";
+    r.path = "/api/export";
+    r.query = std::move(query);
+    return small.handle(r);
+  };
+  auto capped = get({{"q", "*"}, {"sort", "document"}, {"format", "json"}});
+  REQUIRE(capped.status == 200);
+  // Streamed a page at a time: the response holds one page of rows, the rest comes later.
+  REQUIRE(capped.stream);
+  CHECK(std::count(capped.body.begin(), capped.body.end(), '\n') == 0);
+  CHECK(json::parse(capped.body + "]}")["results"].size() == 40);
+  CHECK(capped.body.find("\"truncated\"") == std::string::npos);  // the end is still to come
+  const json j = json::parse(drain(capped));
+  CHECK(j["total"] == 114);
+  CHECK(j["truncated"] == true);
+  REQUIRE(j["results"].size() == 100);
+  REQUIRE(j["warnings"].size() == 1);
+  CHECK_THAT(j["warnings"][0].get<std::string>(), Catch::Contains("first 100 of 114"));
+  CHECK(header(capped, "X-Total-Count") == "114");
+  CHECK(header(capped, "X-Export-Truncated") == "true");
+  // The pages join without a gap or a repeat: paragraphs 1..100 in document order.
+  for (std::size_t i = 0; i < 100; ++i) {
+    INFO(i);
+    CHECK(j["results"][i]["id"] == "gsi-concept-paper:" + std::to_string(i + 1));
+  }
+
+  auto csv = get({{"q", "*"}, {"sort", "document"}, {"format", "csv"}});
+  CHECK(std::count(csv.body.begin(), csv.body.end(), '\n') == 41);  // the header and a page
+  const std::string csv_body = drain(csv);
+  CHECK(std::count(csv_body.begin(), csv_body.end(), '\n') == 101);  // the header and 100 rows
+  CHECK(csv_body.rfind("id,doc_id,", 0) == 0);
+  CHECK(header(csv, "X-Export-Truncated") == "true");
+
+  // Under the cap, or cut by the client's own limit: nothing is reported missing.
+  auto nuclear = get({{"q", "nuclear"}, {"format", "json"}});
+  const json whole = json::parse(drain(nuclear));
+  CHECK(whole["truncated"] == false);
+  CHECK(whole["warnings"].empty());
+  CHECK(whole["results"].size() == whole["total"].get<std::size_t>());
+  const auto limited = get({{"q", "*"}, {"limit", "5"}, {"format", "json"}});
+  CHECK(json::parse(limited.body)["truncated"] == false);
+  CHECK(json::parse(limited.body)["results"].size() == 5);
+  CHECK(header(limited, "X-Export-Truncated") == "false");
+  // per_doc and count are honoured, as in /api/search.
+  CHECK(
+      json::parse(get({{"q", "*"}, {"per_doc", "3"}, {"format", "json"}}).body)["results"].size() ==
+      3);
+  CHECK(get({{"q", "*"}, {"count", "pages"}}).status == 400);
+}
+
+TEST_CASE("the API names a paper's file, never a server path", "[api]") {
+  const std::string dir = fixture().dir.path().string();
+  const std::string file = "global-security-initiative-concept-paper.txt";
+  const auto list = fixture().get("/api/documents");
+  CHECK(json::parse(list.body)["documents"][0]["source"] == file);
+  const auto doc = fixture().get("/api/documents/gsi-concept-paper");
+  CHECK(json::parse(doc.body)["source"] == file);
+  const auto para = fixture().get("/api/paragraphs/gsi-concept-paper:3");
+  CHECK(json::parse(para.body)["document"]["source"] == file);
+  for (const auto* r : {&list, &doc, &para}) {
+    CHECK(r->body.find(dir) == std::string::npos);
+    CHECK(r->body.find(test::source_dir().string()) == std::string::npos);
+  }
+}
+
+TEST_CASE("CSV cells that a spreadsheet would run as formulas stay text", "[api][export]") {
+  CHECK(server::csv_cell("=1+2") == "\"'=1+2\"");
+  CHECK(server::csv_cell("+1") == "\"'+1\"");
+  CHECK(server::csv_cell("-1") == "\"'-1\"");
+  CHECK(server::csv_cell("@SUM(A1)") == "\"'@SUM(A1)\"");
+  CHECK(server::csv_cell("\t=cmd") == "\"'\t=cmd\"");
+  CHECK(server::csv_cell("\r=cmd") == "\"'\r=cmd\"");
+  CHECK(server::csv_cell("say \"hi\"") == "\"say \"\"hi\"\"\"");
+  CHECK(server::csv_cell("a=b") == "\"a=b\"");
+  CHECK(server::csv_cell("") == "\"\"");
+}
+
+TEST_CASE("openapi.json describes exactly the routes and the parameters they read",
+          "[api][openapi]") {
+  const json spec = json::parse(fixture().get("/api/openapi.json").body);
+  std::set<std::string> documented;
+  for (const auto& [path, item] : spec["paths"].items()) documented.insert(path);
+  // Every route of Api::Impl::route is documented, and nothing else is.
+  const std::set<std::string> routed = {
+      "/api/search",          "/api/export",         "/api/compare",
+      "/api/similar",         "/api/trace",          "/api/health",
+      "/api/documents",       "/api/documents/{id}", "/api/documents/{id}/paragraphs",
+      "/api/paragraphs/{id}", "/api/openapi.json"};
+  CHECK(documented == routed);
+  // Each documented path answers 200 with the parameters it needs.
+  const std::map<std::string, std::vector<std::pair<std::string, std::string>>> needs = {
+      {"/api/compare", {{"a", "gsi-concept-paper"}, {"b", "gsi-concept-paper"}}},
+      {"/api/similar", {{"paragraph", "gsi-concept-paper:65"}}},
+      {"/api/trace", {{"phrase", "outer space"}}},
+  };
+  const auto concrete = [](std::string path) {
+    const auto at = path.find("{id}");
+    if (at != std::string::npos)
+      path.replace(
+          at, 4,
+          path.rfind("/api/paragraphs/", 0) == 0 ? "gsi-concept-paper:65" : "gsi-concept-paper");
+    return path;
+  };
+  for (const auto& path : documented) {
+    INFO(path);
+    const auto it = needs.find(path);
+    const auto base =
+        it != needs.end() ? it->second : std::vector<std::pair<std::string, std::string>>{};
+    CHECK(fixture().get(concrete(path), base).status == 200);
+    // A documented number or choice is read by the handler: a bad value is refused by name.
+    for (const auto& p : spec["paths"][path]["get"].value("parameters", json::array())) {
+      if (p["in"] != "query") continue;
+      const std::string name = p["name"];
+      const std::string type = p["schema"].value("type", "");
+      if (type != "integer" && !p["schema"].contains("enum")) continue;
+      INFO(name);
+      auto query = base;
+      query.emplace_back(name, "zz");
+      const auto r = fixture().get(concrete(path), query);
+      CHECK(r.status == 400);
+      CHECK_THAT(r.body, Catch::Contains(name));
+    }
+  }
+  // The statuses each route can answer with are listed.
+  CHECK(spec["paths"]["/api/search"]["get"]["responses"].contains("503"));
+  CHECK(spec["paths"]["/api/export"]["get"]["responses"].contains("503"));
+  std::set<std::string> search_params, export_params;
+  for (const auto& p : spec["paths"]["/api/search"]["get"]["parameters"])
+    search_params.insert(p["name"]);
+  for (const auto& p : spec["paths"]["/api/export"]["get"]["parameters"])
+    export_params.insert(p["name"]);
+  // Export reads the search's parameters (the same parser) except the page and the facets.
+  for (const auto& name : search_params) {
+    if (name == "offset" || name == "facets") continue;
+    INFO(name);
+    CHECK(export_params.count(name) == 1);
+  }
+}
+
+TEST_CASE("a streamed export fails rather than mix two states of the index", "[api][export]") {
+  test::TempDir dir;
+  test::write_file(dir / "docs" / "paper.txt", test::read_file(test::seed_paper()));
+  IndexRunOptions index;
+  index.index_dir = dir / "index";
+  index.inputs = {dir / "docs"};
+  run_index(index);
+  server::ApiOptions options;
+  options.index = IndexLocation::directory(dir / "index");
+  options.limits.max_limit = 40;
+  server::Api api(options);
+  server::Request request;
+  request.method = "GET";
+  request.path = "/api/export";
+  request.query = {{"q", "*"}, {"sort", "document"}};
+  auto unchanged = api.handle(request);
+  const std::string whole = drain(unchanged);
+  CHECK(std::count(whole.begin(), whole.end(), '\n') == 115);  // the header and 114 rows
+  auto r = api.handle(request);
+  REQUIRE(r.stream);
+  test::write_file(dir / "docs" / "added.txt", "Added paper\n\nOne more paragraph.\n");
+  run_index(index);
+  CHECK_THROWS_AS(drain(r), Error);
 }

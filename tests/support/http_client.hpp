@@ -27,8 +27,10 @@ HttpResponse http_get(int port, const std::string& target,
 // Percent-encodes a query value.
 std::string url_encode(std::string_view s);
 
-// Connects and returns the socket (or -1).
-int connect_local(int port);
+// Connects to 127.0.0.1:port and returns the socket (or -1). With `source` (an address of
+// 127/8, which Linux routes to loopback), the client socket is bound to it first, so the
+// server sees another client.
+int connect_local(int port, const char* source = nullptr);
 
 // `concord serve --index DIR --port 0` running for the lifetime of the object.
 class ServerProcess {

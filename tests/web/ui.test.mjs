@@ -771,3 +771,103 @@ uiTest('12. markup in papers stays text in compare, similar wording and trace', 
   assert.deepEqual(await injectedMarkup(page), INERT);
   await shot(page, '12c-hostile-trace');
 });
+
+// ---------------------------------------------------------------------------------------------
+// Facets, sorting, syntax help and deep links past the last page.
+
+const hitIds = (page) => page.locator('#results .hit').evaluateAll((nodes) => nodes.map((n) => n.dataset.id));
+const facetCount = async (item) => Number((await item.locator('.facet-count').textContent()).replace(/,/g, ''));
+
+uiTest('13. two values of one facet combine: the results are their sum, with two chips', async ({ page }) => {
+  await gotoSearch(page, '?q=*');
+  // Years: a paper has one date, so two years never share a paragraph.
+  const items = page.locator('.facet-year .facet-item');
+  assert.ok(await items.count() >= 2, 'at least two years');
+  const picks = [];
+  for (const i of [0, 1]) {
+    const item = items.nth(i);
+    picks.push({ value: await item.locator('input').getAttribute('data-value'), count: await facetCount(item) });
+  }
+  await afterSearch(page, () => page.locator(`.facet-year input[data-value="${picks[0].value}"]`).click());
+  assert.equal(await summaryTotal(page), paragraphs(picks[0].count));
+  await afterSearch(page, () => page.locator(`.facet-year input[data-value="${picks[1].value}"]`).click());
+  assert.equal(await summaryTotal(page), paragraphs(picks[0].count + picks[1].count), 'the total is the sum');
+  assert.deepEqual(await page.locator('#chips .chip-text').allTextContents(), picks.map((p) => `Year: ${p.value}`));
+  assert.deepEqual(new URL(page.url()).searchParams.getAll('filter'), picks.map((p) => `year:${p.value}`));
+  const years = new Set();
+  const docs = new Map((await api('/api/documents')).body.documents.map((d) => [d.id, d.date.slice(0, 4)]));
+  for (const id of await hitIds(page)) years.add(docs.get(id.split(':')[0]));
+  for (const y of years) assert.ok(picks.some((p) => p.value === y), `hit from ${y} is in a chosen year`);
+  await shot(page, '13-facet-two-years');
+});
+
+uiTest('14. sorting by date orders the results by their papers\' dates', async ({ page }) => {
+  const dates = new Map((await api('/api/documents')).body.documents.map((d) => [d.id, d.date]));
+  const datesShown = async () => (await hitIds(page)).map((id) => dates.get(id.split(':')[0]));
+  await gotoSearch(page, '?q=*');
+  for (const [sort, ordered] of [['newest', (a, b) => a >= b], ['oldest', (a, b) => a <= b]]) {
+    await afterSearch(page, () => page.selectOption('#sort', sort));
+    assert.equal(new URL(page.url()).searchParams.get('sort'), sort);
+    const shown = await datesShown();
+    assert.ok(shown.length > 1);
+    for (let i = 1; i < shown.length; i += 1) assert.ok(ordered(shown[i - 1], shown[i]), `${sort}: ${shown.join(', ')}`);
+    assert.ok(new Set(shown).size > 1, `more than one date on the page: ${shown.join(', ')}`);
+    const all = [...dates.values()].sort();
+    assert.equal(shown[0], sort === 'newest' ? all[all.length - 1] : all[0], `${sort} starts with that date`);
+  }
+  await shot(page, '14-sorted-oldest');
+});
+
+uiTest('15. the syntax help opens from its button and closes with Escape', async ({ page }) => {
+  await gotoSearch(page, '?q=security');
+  const help = page.locator('#syntax-help');
+  assert.ok(await help.isHidden());
+  await page.click('#help-toggle');
+  assert.ok(await help.isVisible(), 'the help opens');
+  assert.equal(await page.getAttribute('#help-toggle', 'aria-expanded'), 'true');
+  assert.match(await help.textContent(), /NEAR\/5/);
+  await shot(page, '15-syntax-help');
+  await page.keyboard.press('Escape');
+  assert.ok(await help.isHidden(), 'Escape closes it');
+  assert.equal(await page.getAttribute('#help-toggle', 'aria-expanded'), 'false');
+});
+
+uiTest('16. ticking a place inside the region tree filters by it', async ({ page }) => {
+  await gotoSearch(page, '?q=*');
+  const toggle = page.locator('.facet-region .tree-toggle').first();
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  const children = page.locator(`#${await toggle.getAttribute('aria-controls')}`);
+  assert.ok(await children.isVisible(), 'the node opens');
+  const child = children.locator(':scope > li').first();
+  const input = child.locator('input').first();
+  const value = await input.getAttribute('data-value');
+  const count = Number((await child.locator('.facet-count').first().textContent()).replace(/,/g, ''));
+  const before = await summaryTotal(page);
+  assert.notEqual(paragraphs(count), before, 'the child narrows the results');
+  await afterSearch(page, () => input.click());
+  assert.equal(await summaryTotal(page), paragraphs(count));
+  assert.deepEqual(new URL(page.url()).searchParams.getAll('filter'), [`region:${value}`]);
+  assert.equal(await page.locator('#chips .chip').count(), 1);
+  assert.match(await page.locator('#chips .chip-text').textContent(), /^Region: /);
+  const expected = (await api(`/api/search?q=*&filter=${encodeURIComponent(`region:${value}`)}&limit=20`)).body;
+  assert.deepEqual(await hitIds(page), expected.results.map((r) => r.id));
+  await shot(page, '16-region-child-ticked');
+});
+
+uiTest('17. a deep link past the last page shows the last page and says so', async ({ page }) => {
+  const { body } = await api('/api/search?q=*&limit=0');
+  const last = Math.ceil(body.total / 20);
+  assert.ok(last > 1 && last < 600);
+  await page.goto(`${BASE}/?q=*&page=600`);
+  await page.waitForFunction((n) => document.querySelector('#pager [aria-current="page"]')?.textContent === String(n)
+    && !document.getElementById('main').hasAttribute('aria-busy'), last);
+  assert.equal(new URL(page.url()).searchParams.get('page'), String(last));
+  assert.ok(await page.locator('#query-error').isHidden(), 'no error under the search box');
+  assert.ok(await page.locator('#results .hit').count() > 0, 'the last page\'s results are shown');
+  assert.match(await page.locator('#warnings').textContent(), new RegExp(`no page 600 .*showing page ${last}`));
+  await shot(page, '17-deep-link-past-the-end');
+  // The pager leads back.
+  await afterSearch(page, () => page.locator('#pager a[rel="prev"]').click());
+  assert.equal(new URL(page.url()).searchParams.get('page'), String(last - 1));
+  assert.ok(await page.locator('#warnings').isHidden(), 'the notice goes with the next search');
+});

@@ -379,9 +379,22 @@
 
   let searchSeq = 0;
   const searchCache = new Map(); // URL of a search -> {data, at}
+  const LAST_REACHABLE_PAGE = Math.floor(MAX_WINDOW / PAGE_SIZE);
+  let pageNotice = null; // {asked, page}: a page asked for was replaced by the last page there is
+
+  // A link (or a stale bookmark) to a page past the results, or past the window the API pages
+  // through, shows the last page there is and says so, rather than an error with no pager.
+  function clampPage(state, page) {
+    pageNotice = { asked: pageNotice ? pageNotice.asked : state.page, page };
+    navigate(withState({ page }), { replace: true, scrollTo: 'top' });
+  }
 
   async function showSearch(state, options) {
     const seq = ++searchSeq;
+    if (state.page > LAST_REACHABLE_PAGE) {
+      clampPage(state, LAST_REACHABLE_PAGE);
+      return;
+    }
     const offset = (state.page - 1) * PAGE_SIZE;
     const limit = Math.max(0, Math.min(PAGE_SIZE, MAX_WINDOW - offset));
     const params = searchQuery(state, { offset, limit });
@@ -401,6 +414,7 @@
       } catch (err) {
         if (seq !== searchSeq) return;
         setBusy(false);
+        pageNotice = null;
         if (viewOf(current) === 'search') showSearchError(state, err);
         return;
       }
@@ -410,6 +424,15 @@
       if (searchCache.size > 30) searchCache.delete(searchCache.keys().next().value);
       if (viewOf(current) !== 'search') return; // the person moved on to a paper or a tool meanwhile
     }
+    const lastPage = Math.min(Math.ceil((data.total || 0) / PAGE_SIZE), LAST_REACHABLE_PAGE);
+    if (state.page > 1 && state.page > lastPage && lastPage >= 1) {
+      clampPage(state, lastPage);
+      return;
+    }
+    const notice = pageNotice && pageNotice.page === state.page
+      ? `There is no page ${fmt(pageNotice.asked)} of these results; showing page ${fmt(state.page)}, the last one.`
+      : null;
+    pageNotice = null;
     setError(null);
     rememberFacets(data.facets);
     renderSummary(state, data);
@@ -418,7 +441,7 @@
     const partial = data.partial
       ? [`Partial results: shard ${(data.unavailable_shards || []).join(', ')} unavailable; counts and hits miss its papers.`]
       : [];
-    renderWarnings([...partial, ...(data.warnings || [])]);
+    renderWarnings([...(notice ? [notice] : []), ...partial, ...(data.warnings || [])]);
     renderResults(state, data);
     renderPager(state, data);
     renderFacets(state, data);
