@@ -21,7 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // Bump when parsing changes what a file turns into, so re-indexing refreshes every paper.
-constexpr std::string_view kIngestVersion = "concord-ingest-2";
+constexpr std::string_view kIngestVersion = "concord-ingest-3";
 
 std::string lower_extension(const fs::path& file) {
   std::string ext = file.extension().string();

@@ -320,7 +320,12 @@ class TextParser {
     if (block_.lines.empty()) return true;
     if (!wrapped_ && !markdown_) return true;
     const std::string_view prev = trim(block_.lines.back().first);
-    return short_line(prev) && ends_sentence(prev);
+    if (markdown_) return short_line(prev) && ends_sentence(prev);
+    // Hard-wrapped text: a resolution's operative paragraphs follow each other without a
+    // blank line, and the line before a number fills the width as often as not. A sentence
+    // or clause end before it is enough, because builder_.accepts() still wants the number
+    // to continue its sequence.
+    return ends_sentence(prev) || prev.back() == ';' || prev.back() == ':' || prev.back() == ',';
   }
 
   void handle_line(std::size_t j) {
@@ -396,7 +401,8 @@ class TextParser {
         }
       }
       const int section = builder_.add_numbered(*numbering, heading);
-      start_heading_block(section, heading, begin, length, true);
+      // In hard-wrapped text an item that is a sentence of content runs on to the next lines.
+      start_heading_block(section, heading, begin, length, !wrapped_ || length != line.size());
       return;
     }
     if (auto item = bullet_item(line, markdown_)) {
@@ -431,8 +437,9 @@ class TextParser {
     block_.end_of_last = begin + len;
     // A title-like heading ("1. Background") or a Markdown heading never continues onto the
     // next line; a long item heading in hard-wrapped text may.
-    block_.closed =
-        single_line || !ingest::heading_is_content(line) || !wrapped_ || short_line(line);
+    // A line that fills the wrap width was wrapped, whatever it reads like.
+    block_.closed = single_line || !wrapped_ || short_line(line) ||
+                    (!ingest::heading_is_content(line) && ends_sentence(line));
   }
 
   void add(std::string_view line, std::size_t begin) {

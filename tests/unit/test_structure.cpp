@@ -278,3 +278,35 @@ TEST_CASE("offsets point into the source bytes even when decoding changed them",
     CHECK(bytes.substr(p.begin, p.end - p.begin) == c.second);
   }
 }
+
+TEST_CASE("numbered items of hard-wrapped text start sections without blank lines",
+          "[unit][structure]") {
+  // A resolution's operative paragraphs, wrapped at about 80 characters, run on without a
+  // blank line between them; each number continues the sequence after a sentence end.
+  const std::string text =
+      "The General Assembly, recalling its earlier resolutions on the question and the\n"
+      "reports of the Secretary-General on their implementation in the past year,\n"
+      "1. Decides to convene a high-level meeting on nuclear disarmament in the course\n"
+      "of its next session, and requests the President of the Assembly to organise it;\n"
+      "2. Requests the Secretary-General to submit a report on the implementation of the\n"
+      "present resolution to the General Assembly at its next session, with proposals.\n"
+      "3. Decides to include in the provisional agenda of its next session an item on\n"
+      "the follow-up to the high-level meeting on nuclear disarmament and its results.\n";
+  const Paper p = parse(text);
+  REQUIRE(p.sections.size() == 3);
+  CHECK(p.sections[0].number == "1");
+  CHECK(p.sections[2].number == "3");
+  REQUIRE(p.paragraphs.size() == 4);
+  CHECK(p.paragraphs[0].text.rfind("The General Assembly", 0) == 0);
+  CHECK(p.paragraphs[1].text.rfind("1. Decides to convene", 0) == 0);
+  CHECK(p.paragraphs[1].text.find("organise it;") != std::string::npos);
+  CHECK(p.paragraphs[2].text.rfind("2. Requests", 0) == 0);
+  CHECK(p.paragraphs[3].text.rfind("3. Decides to include", 0) == 0);
+  // A number that does not continue the sequence stays inside its paragraph.
+  const Paper q = parse(
+      "The Council met on the matter again this year and adopted, after a long debate,\n"
+      "the text now before the Assembly for its consideration and for decision.\n"
+      "7. The figure above this line is not an item of any list in this statement and\n"
+      "it should stay where it is, inside the paragraph that it belongs to today.\n");
+  CHECK(q.sections.empty());
+}
