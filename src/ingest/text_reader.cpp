@@ -1,6 +1,7 @@
 // Plain text and Markdown: lines to sections and paragraph entries.
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <map>
 #include <set>
 #include <string>
@@ -282,6 +283,15 @@ class TextParser {
       return false;
     }
     if (ingest::match_numbering(line)) return false;
+    // A salutation opens a speech; taken for the title, it would vanish from the text.
+    std::string head(line.substr(0, 16));
+    for (char& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const std::string_view greeting :
+         {"mr ", "mr. ", "mrs", "ms ", "ms. ", "madam", "mdm", "your excellenc", "excellenc",
+          "distinguished", "honourable", "honorable", "dear ", "ladies and", "sir,", "monsieur",
+          "señor", "senor"}) {
+      if (head.rfind(greeting, 0) == 0) return false;
+    }
     std::size_t words = 1;
     for (const char c : line) words += c == ' ' ? 1 : 0;
     if (words > 25) return false;

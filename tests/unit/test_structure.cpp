@@ -310,3 +310,19 @@ TEST_CASE("numbered items of hard-wrapped text start sections without blank line
       "it should stay where it is, inside the paragraph that it belongs to today.\n");
   CHECK(q.sections.empty());
 }
+
+TEST_CASE("a salutation on the first line is text, not the title", "[unit][structure]") {
+  for (const std::string first : {"Mr. President of the 79th Session of the General Assembly",
+                                  "Your Excellency the President of the General Assembly",
+                                  "Excellencies, distinguished delegates", "Mdm President"}) {
+    INFO(first);
+    const Paper p = parse(first + "\n\nIt is an honour to address this Assembly today.\n");
+    CHECK(p.meta.title.empty());
+    REQUIRE(p.paragraphs.size() == 2);
+    CHECK(p.paragraphs[0].text == first);
+  }
+  // A real title line still is one.
+  const Paper titled = parse("Global Security Initiative Concept Paper\n\nPeace matters.\n");
+  CHECK(titled.meta.title == "Global Security Initiative Concept Paper");
+  CHECK(titled.paragraphs.size() == 1);
+}
