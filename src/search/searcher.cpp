@@ -284,6 +284,7 @@ void Searcher::Impl::run_match(const SearchRequest& request, const search::Compi
                     [&](const std::string& field) { return restrict(text, field); });
 
       std::unordered_map<std::string, DocSummary> summaries;
+      std::shared_ptr<const IndexReader::DocumentTable> documents;
       response.results.clear();
       for (auto it = mset.begin(); it != mset.end(); ++it) {
         ParagraphRecord record = records::decode_paragraph(it.get_document().get_data());
@@ -292,10 +293,16 @@ void Searcher::Impl::run_match(const SearchRequest& request, const search::Compi
         hit.score = it.get_weight();
         auto summary = summaries.find(record.doc_id);
         if (summary == summaries.end()) {
-          const auto info = reader.document(record.doc_id);
+          // The reader's table of papers, read once per index revision, rather than a record
+          // lookup and decode per hit.
+          if (!documents) documents = reader.document_table();
+          const auto info = documents->find(record.doc_id);
           DocSummary fallback;
           fallback.id = record.doc_id;
-          summary = summaries.emplace(record.doc_id, info ? summarize(*info) : fallback).first;
+          summary = summaries
+                        .emplace(record.doc_id,
+                                 info != documents->end() ? summarize(info->second) : fallback)
+                        .first;
         }
         hit.doc = summary->second;
         hit.section = std::move(record.paragraph.section_path);

@@ -21,6 +21,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -380,7 +381,23 @@ struct Query {
   std::string topic;    // optional topic filter
 };
 
+const std::vector<Query>& full_query_mix();
+
+// The fixed mix, or the queries whose text contains CONCORD_BENCH_ONLY (for profiling one).
 const std::vector<Query>& query_mix() {
+  static const std::vector<Query> mix = [] {
+    const char* only = std::getenv("CONCORD_BENCH_ONLY");
+    if (only == nullptr || *only == '\0') return full_query_mix();
+    std::vector<Query> some;
+    for (const auto& q : full_query_mix()) {
+      if (q.concord.find(only) != std::string::npos) some.push_back(q);
+    }
+    return some;
+  }();
+  return mix;
+}
+
+const std::vector<Query>& full_query_mix() {
   static const std::vector<Query> mix = {
       {"term", "peace", "peace", "", ""},
       {"term", "security", "security", "", ""},
