@@ -41,6 +41,9 @@ struct FileOutcome {
   std::vector<std::string> warnings;  // indexed, but the user should know
 };
 
+// "added", "updated", "unchanged", "removed", "failed": the words of reports and JSON.
+const char* to_string(FileOutcome::Status status);
+
 struct IndexReport {
   std::vector<FileOutcome> files;
   std::uint64_t added = 0, updated = 0, unchanged = 0, removed = 0, failed = 0;

@@ -38,22 +38,6 @@ json facet_values(const std::vector<FacetValue>& values) {
   return out;
 }
 
-const char* status_name(FileOutcome::Status s) {
-  switch (s) {
-    case FileOutcome::Status::kAdded:
-      return "added";
-    case FileOutcome::Status::kUpdated:
-      return "updated";
-    case FileOutcome::Status::kUnchanged:
-      return "unchanged";
-    case FileOutcome::Status::kRemoved:
-      return "removed";
-    case FileOutcome::Status::kFailed:
-      return "failed";
-  }
-  return "failed";
-}
-
 }  // namespace
 
 json hit(const SearchHit& h) {
@@ -142,7 +126,7 @@ json paragraph(const ParagraphRecord& r) {
 json index_report(const IndexReport& r) {
   json files = json::array();
   for (const auto& f : r.files) {
-    json j = {{"path", f.path}, {"status", status_name(f.status)}};
+    json j = {{"path", f.path}, {"status", to_string(f.status)}};
     if (!f.doc_id.empty()) j["doc_id"] = f.doc_id;
     if (f.paragraphs > 0) j["paragraphs"] = f.paragraphs;
     if (!f.message.empty()) j["error"] = f.message;

@@ -116,22 +116,6 @@ void count(IndexReport& report, const FileOutcome& outcome) {
 
 namespace {
 
-const char* status_name(FileOutcome::Status status) {
-  switch (status) {
-    case FileOutcome::Status::kAdded:
-      return "added";
-    case FileOutcome::Status::kUpdated:
-      return "updated";
-    case FileOutcome::Status::kUnchanged:
-      return "unchanged";
-    case FileOutcome::Status::kRemoved:
-      return "removed";
-    case FileOutcome::Status::kFailed:
-      return "failed";
-  }
-  return "?";
-}
-
 // The taxonomy and gazetteer an existing index was tagged with; nulls when there is no
 // readable index (a new one, or one of an older schema about to be rebuilt).
 std::pair<std::shared_ptr<const Taxonomy>, std::shared_ptr<const Gazetteer>> stored_tagging_data(
@@ -250,7 +234,7 @@ IndexReport index_files(const IndexRunOptions& options, const ProgressCallback& 
       detail::log().error("{}", e.what());
     }
     if (outcome.status != FileOutcome::Status::kFailed) {  // failures were logged as errors
-      detail::log().info("{}: {} as {} ({} paragraphs)", outcome.path, status_name(outcome.status),
+      detail::log().info("{}: {} as {} ({} paragraphs)", outcome.path, to_string(outcome.status),
                          outcome.doc_id, outcome.paragraphs);
     }
     count(report, outcome);
@@ -333,6 +317,22 @@ IndexReport remove_documents(const fs::path& index_dir, const std::vector<std::s
   report.committed = true;
   report.seconds = seconds_since(started);
   return report;
+}
+
+const char* to_string(FileOutcome::Status status) {
+  switch (status) {
+    case FileOutcome::Status::kAdded:
+      return "added";
+    case FileOutcome::Status::kUpdated:
+      return "updated";
+    case FileOutcome::Status::kUnchanged:
+      return "unchanged";
+    case FileOutcome::Status::kRemoved:
+      return "removed";
+    case FileOutcome::Status::kFailed:
+      return "failed";
+  }
+  return "failed";
 }
 
 }  // namespace concord

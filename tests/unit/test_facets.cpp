@@ -180,11 +180,8 @@ const char* kPapers[][3] = {
      "aim.\n"},
 };
 
-}  // namespace
-
-TEST_CASE("facet counts equal brute-force counts, with multi-select filters",
-          "[integration][facets]") {
-  test::TempDir dir;
+// The four papers in dir/docs, indexed into dir/index; the options can index them again.
+IndexRunOptions index_papers(const test::TempDir& dir) {
   for (const auto& paper : kPapers) {
     test::write_file(dir / "docs" / (std::string(paper[0]) + ".txt"), paper[2]);
     test::write_file(dir / "docs" / (std::string(paper[0]) + ".meta.json"), paper[1]);
@@ -193,6 +190,15 @@ TEST_CASE("facet counts equal brute-force counts, with multi-select filters",
   options.index_dir = dir / "index";
   options.inputs = {dir / "docs"};
   REQUIRE(run_index(options).added == 4);
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("facet counts equal brute-force counts, with multi-select filters",
+          "[integration][facets]") {
+  test::TempDir dir;
+  IndexRunOptions options = index_papers(dir);
   const std::vector<std::map<std::string, std::set<std::string>>> filter_sets = {
       {},
       {{"region", {"africa"}}},
@@ -213,14 +219,7 @@ TEST_CASE("facet counts equal brute-force counts, with multi-select filters",
 TEST_CASE("facets can be named, each counting paragraphs or papers; unknown ones are errors",
           "[integration][facets]") {
   test::TempDir dir;
-  for (const auto& paper : kPapers) {
-    test::write_file(dir / "docs" / (std::string(paper[0]) + ".txt"), paper[2]);
-    test::write_file(dir / "docs" / (std::string(paper[0]) + ".meta.json"), paper[1]);
-  }
-  IndexRunOptions options;
-  options.index_dir = dir / "index";
-  options.inputs = {dir / "docs"};
-  REQUIRE(run_index(options).added == 4);
+  IndexRunOptions options = index_papers(dir);
   IndexReader reader = IndexReader::open(IndexLocation::directory(options.index_dir));
   Searcher searcher(reader);
   SearchRequest all;
@@ -268,14 +267,7 @@ TEST_CASE("facets can be named, each counting paragraphs or papers; unknown ones
 
 TEST_CASE("facet slots kept in memory follow the index when it changes", "[integration][facets]") {
   test::TempDir dir;
-  for (const auto& paper : kPapers) {
-    test::write_file(dir / "docs" / (std::string(paper[0]) + ".txt"), paper[2]);
-    test::write_file(dir / "docs" / (std::string(paper[0]) + ".meta.json"), paper[1]);
-  }
-  IndexRunOptions options;
-  options.index_dir = dir / "index";
-  options.inputs = {dir / "docs"};
-  REQUIRE(run_index(options).added == 4);
+  IndexRunOptions options = index_papers(dir);
   IndexReader reader = IndexReader::open(IndexLocation::directory(options.index_dir));
   reader.keep_facets_in_memory(true);
   Searcher searcher(reader);
@@ -303,14 +295,7 @@ TEST_CASE("facet slots kept in memory follow the index when it changes", "[integ
 TEST_CASE("regions roll up, filters OR within a field and AND across fields",
           "[integration][facets]") {
   test::TempDir dir;
-  for (const auto& paper : kPapers) {
-    test::write_file(dir / "docs" / (std::string(paper[0]) + ".txt"), paper[2]);
-    test::write_file(dir / "docs" / (std::string(paper[0]) + ".meta.json"), paper[1]);
-  }
-  IndexRunOptions options;
-  options.index_dir = dir / "index";
-  options.inputs = {dir / "docs"};
-  REQUIRE(run_index(options).added == 4);
+  IndexRunOptions options = index_papers(dir);
   IndexReader reader = IndexReader::open(IndexLocation::directory(dir / "index"));
   Searcher searcher(reader);
   const auto count = [&](const std::string& q, std::vector<Filter> filters) {
