@@ -98,6 +98,15 @@ std::optional<std::string_view> bullet_item(std::string_view line, bool markdown
   return std::nullopt;
 }
 
+// "1. item" or "1) item": a Markdown ordered list item, which is a paragraph, not a section
+// (Markdown marks sections with '#').
+bool ordered_list_item(std::string_view line) {
+  std::size_t digits = 0;
+  while (digits < line.size() && digits < 9 && line[digits] >= '0' && line[digits] <= '9') ++digits;
+  return digits > 0 && digits + 1 < line.size() && (line[digits] == '.' || line[digits] == ')') &&
+         line[digits + 1] == ' ';
+}
+
 // "## Heading ##" -> level 2, "Heading"
 std::optional<std::pair<int, std::string_view>> markdown_heading(std::string_view line) {
   int level = 0;
@@ -393,6 +402,11 @@ class TextParser {
         flush();
         return;
       }
+    }
+    if (markdown_ && ordered_list_item(line)) {
+      flush();
+      add(line, begin);
+      return;
     }
     if (auto numbering = ingest::match_numbering(line);
         numbering && heading_may_start() && builder_.accepts(*numbering)) {

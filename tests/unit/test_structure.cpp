@@ -326,3 +326,19 @@ TEST_CASE("a salutation on the first line is text, not the title", "[unit][struc
   CHECK(titled.meta.title == "Global Security Initiative Concept Paper");
   CHECK(titled.paragraphs.size() == 1);
 }
+
+TEST_CASE("a Markdown ordered list is paragraphs under its heading, not sections",
+          "[unit][structure]") {
+  const Paper p = parse(
+      "# Plan\n\n## Steps\n\nSteps to take:\n\n1. Build the index.\n2. Run the tests\n   and "
+      "read them.\n3) Ship it.\n\nDone.\n",
+      TextFormat::kMarkdown);
+  REQUIRE(p.sections.size() == 1);
+  CHECK(p.sections[0].heading == "Steps");
+  REQUIRE(p.paragraphs.size() == 5);
+  CHECK(p.paragraphs[1].text == "1. Build the index.");
+  CHECK(p.paragraphs[2].text == "2. Run the tests and read them.");
+  CHECK(p.paragraphs[3].text == "3) Ship it.");
+  CHECK(p.paragraphs[4].text == "Done.");
+  for (const auto& para : p.paragraphs) CHECK(para.section == 0);
+}
