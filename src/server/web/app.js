@@ -1561,6 +1561,8 @@
         head.append(el('span', { class: 'cmp-badge cmp-badge-split', title: 'One paragraph of A became several in B' }, `Split · 1 → ${pair.b.length}`));
       } else if (pair.kind === 'merge') {
         head.append(el('span', { class: 'cmp-badge cmp-badge-merge', title: 'Several paragraphs of A became one in B' }, `Merged · ${pair.a.length} → 1`));
+      } else if (pair.kind === 'regrouped') {
+        head.append(el('span', { class: 'cmp-badge cmp-badge-merge', title: 'Paragraphs were split and merged again: the group is aligned as a whole' }, `Regrouped · ${pair.a.length} → ${pair.b.length}`));
       }
       head.append(el('span', { class: `cmp-badge ${changed ? 'cmp-badge-changed' : 'cmp-badge-same'}` },
         changed ? 'Changed' : unchanged ? 'Unchanged' : 'Same words'),
@@ -1594,7 +1596,8 @@
     const pairs = data.pairs || [];
     const splits = pairs.filter((p) => p.kind === 'split').length;
     const merges = pairs.filter((p) => p.kind === 'merge').length;
-    const kinds = [splits ? `${fmt(splits)} split` : '', merges ? `${fmt(merges)} merged` : ''].filter(Boolean).join(', ');
+    const regrouped = pairs.filter((p) => p.kind === 'regrouped').length;
+    const kinds = [splits ? `${fmt(splits)} split` : '', merges ? `${fmt(merges)} merged` : '', regrouped ? `${fmt(regrouped)} regrouped` : ''].filter(Boolean).join(', ');
 
     const head = el('div', { class: 'cmp-papers' }, comparePaper('A', data.a), comparePaper('B', data.b));
 
