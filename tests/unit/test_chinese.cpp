@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -16,6 +17,29 @@
 using namespace concord;
 
 namespace {
+
+// The Government Work Reports of the years `wanted` picks, as report-YEAR.txt with a sidecar
+// (title, year, China) in `docs`; returns how many were written.
+int write_reports(const std::filesystem::path& docs, const std::function<bool(int)>& wanted) {
+  std::ifstream in(test::shared_corpus() / "cn-gov-reports" / "government_work_reports.jsonl");
+  std::string line;
+  int written = 0;
+  while (std::getline(in, line)) {
+    const auto j = nlohmann::json::parse(line);
+    if (!j.contains("year") || j["year"].is_null()) continue;
+    const int year = j["year"].is_number() ? j["year"].get<int>()
+                                           : std::atoi(j["year"].get<std::string>().c_str());
+    if (!wanted(year)) continue;
+    const std::string name = "report-" + std::to_string(year);
+    test::write_file(docs / (name + ".txt"), j["content"].get<std::string>());
+    test::write_file(
+        docs / (name + ".meta.json"),
+        nlohmann::json{{"title", j["title"]}, {"date", std::to_string(year)}, {"country", "China"}}
+            .dump());
+    ++written;
+  }
+  return written;
+}
 
 struct ChineseIndex {
   test::TempDir dir;
@@ -106,24 +130,7 @@ TEST_CASE("Government Work Reports: structure and the Global Security Initiative
           "[chinese][shared]") {
   test::skip_without_shared_corpus("Chinese government reports test");
   test::TempDir dir;
-  std::ifstream in(test::shared_corpus() / "cn-gov-reports" / "government_work_reports.jsonl");
-  std::string line;
-  int written = 0;
-  while (std::getline(in, line)) {
-    const auto j = nlohmann::json::parse(line);
-    if (!j.contains("year") || j["year"].is_null()) continue;
-    const int year = j["year"].is_number() ? j["year"].get<int>()
-                                           : std::atoi(j["year"].get<std::string>().c_str());
-    if (year < 2013) continue;
-    const std::string name = "report-" + std::to_string(year);
-    test::write_file(dir / "docs" / (name + ".txt"), j["content"].get<std::string>());
-    test::write_file(
-        dir / "docs" / (name + ".meta.json"),
-        nlohmann::json{{"title", j["title"]}, {"date", std::to_string(year)}, {"country", "China"}}
-            .dump());
-    ++written;
-  }
-  REQUIRE(written >= 10);
+  REQUIRE(write_reports(dir / "docs", [](int year) { return year >= 2013; }) >= 10);
   IndexRunOptions options;
   options.index_dir = dir / "index";
   options.inputs = {dir / "docs"};
@@ -153,22 +160,7 @@ TEST_CASE("Government Work Reports: structure and the Global Security Initiative
 TEST_CASE("Government Work Reports 2023 and 2024 get topics and regions", "[chinese][shared]") {
   test::skip_without_shared_corpus("Chinese government reports topic and region test");
   test::TempDir dir;
-  std::ifstream in(test::shared_corpus() / "cn-gov-reports" / "government_work_reports.jsonl");
-  std::string line;
-  int written = 0;
-  while (std::getline(in, line)) {
-    const auto j = nlohmann::json::parse(line);
-    if (!j.contains("year") || j["year"].is_null()) continue;
-    const std::string year =
-        j["year"].is_number() ? std::to_string(j["year"].get<int>()) : j["year"].get<std::string>();
-    if (year != "2023" && year != "2024") continue;
-    test::write_file(dir / "docs" / ("report-" + year + ".txt"), j["content"].get<std::string>());
-    test::write_file(
-        dir / "docs" / ("report-" + year + ".meta.json"),
-        nlohmann::json{{"title", j["title"]}, {"date", year}, {"country", "China"}}.dump());
-    ++written;
-  }
-  REQUIRE(written == 2);
+  REQUIRE(write_reports(dir / "docs", [](int year) { return year == 2023 || year == 2024; }) == 2);
   IndexRunOptions options;
   options.index_dir = dir / "index";
   options.inputs = {dir / "docs"};
