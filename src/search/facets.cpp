@@ -1,11 +1,7 @@
-// Facet counting: three spies during the match, then tallies, roll-up and labels.
+// Facet counting: up to three spies during the match, then integer tallies, roll-up and labels.
 #include "facets.hpp"
 
 #include <algorithm>
-#include <array>
-#include <set>
-#include <unordered_map>
-#include <unordered_set>
 
 #include "concord/error.hpp"
 #include "schema.hpp"
