@@ -1,7 +1,7 @@
 // Term generation through the shared Analyzer, so queries see exactly the same terms.
 #include "document_builder.hpp"
 
-#include <set>
+#include <algorithm>
 
 #include "concord/text.hpp"
 #include "records.hpp"
@@ -21,23 +21,41 @@ std::string lower(std::string_view s) {
 
 }  // namespace
 
-void DocumentBuilder::index_field(Xapian::Document& doc, std::string_view prefix,
-                                  std::string_view text, Xapian::termpos& position,
-                                  bool positional) {
+const std::string& DocumentBuilder::stem(const std::string& word) {
+  // Bounded: a corpus of many languages would otherwise grow the cache without end.
+  constexpr std::size_t kMaxStems = 1 << 20;
+  if (const auto it = stems_.find(word); it != stems_.end()) return it->second;
+  if (stems_.size() >= kMaxStems) stems_.clear();
+  return stems_.emplace(word, analyzer_.stem(word)).first->second;
+}
+
+const DocumentBuilder::FieldTerms& DocumentBuilder::field_terms(std::string_view prefix,
+                                                                const std::string& text) {
+  std::string key(prefix);
+  key += text;
+  if (const auto it = fields_.find(key); it != fields_.end()) return it->second;
+  FieldTerms field;
   analyzer_.tokenize(text, tokens_);
-  for (const auto& token : tokens_) {
+  for (const auto& token : tokens_)
+    field.terms.emplace_back(schema::term(prefix, stem(token.term)), token.position);
+  // Positions skip at sentence ends, so the last token's position, not the count, is the span.
+  field.span = (tokens_.empty() ? 0 : tokens_.back().position) + kFieldGap;
+  return fields_.emplace(std::move(key), std::move(field)).first->second;
+}
+
+void DocumentBuilder::index_field(Xapian::Document& doc, const FieldTerms& field,
+                                  Xapian::termpos& position, bool positional) {
+  for (const auto& [term, offset] : field.terms) {
     // wdf 0: field terms filter and phrase-match but do not lengthen the paragraph for BM25.
     // A paragraph without words has length 0, and Xapian's consistency check rejects
     // positions on such documents, so its field terms go in without positions.
-    const std::string term = schema::term(prefix, analyzer_.stem(token.term));
     if (positional) {
-      doc.add_posting(term, position + token.position, 0);
+      doc.add_posting(term, position + offset, 0);
     } else {
       doc.add_term(term, 0);
     }
   }
-  // Positions skip at sentence ends, so the last token's position, not the count, is the span.
-  position += (tokens_.empty() ? 0 : tokens_.back().position) + kFieldGap;
+  position += field.span;
 }
 
 BuiltPaper DocumentBuilder::build(const Paper& paper, const std::string& fingerprint,
@@ -55,23 +73,24 @@ BuiltPaper DocumentBuilder::build(const Paper& paper, const std::string& fingerp
   const std::string& country_label = !tags.country_name.empty() ? tags.country_name : meta.country;
   const std::string country_value =
       !tags.country.empty() ? tags.country + "\x1d" + tags.country_name : meta.country;
-  std::set<std::string> vocabulary;
+  std::vector<std::string> vocabulary;
+  fields_.clear();
 
   for (std::size_t i = 0; i < paper.paragraphs.size(); ++i) {
     const Paragraph& p = paper.paragraphs[i];
     const ParagraphTags* ptags = i < tags.paragraphs.size() ? &tags.paragraphs[i] : nullptr;
     Xapian::Document doc;
     analyzer_.tokenize(p.text, tokens_);
-    for (const auto& token : tokens_) {
-      doc.add_posting(analyzer_.stem(token.term), token.position);
-      vocabulary.insert(token.term);
+    for (auto& token : tokens_) {
+      doc.add_posting(stem(token.term), token.position);
+      vocabulary.push_back(std::move(token.term));
     }
     const bool positional = !tokens_.empty();
     Xapian::termpos position = 0;
-    index_field(doc, schema::kTitle, meta.title, position, positional);
+    index_field(doc, field_terms(schema::kTitle, meta.title), position, positional);
     position = 0;
     for (const auto& heading : p.section_path)
-      index_field(doc, schema::kSection, heading, position, positional);
+      index_field(doc, field_terms(schema::kSection, heading), position, positional);
 
     doc.add_boolean_term(std::string(schema::kParagraphKind));
     doc.add_boolean_term(schema::bounded_term(schema::kDoc, meta.id));
@@ -121,7 +140,9 @@ BuiltPaper DocumentBuilder::build(const Paper& paper, const std::string& fingerp
   }
 
   analyzer_.tokenize(meta.title, tokens_);
-  for (const auto& token : tokens_) vocabulary.insert(token.term);
+  for (auto& token : tokens_) vocabulary.push_back(std::move(token.term));
+  std::sort(vocabulary.begin(), vocabulary.end());
+  vocabulary.erase(std::unique(vocabulary.begin(), vocabulary.end()), vocabulary.end());
 
   DocumentInfo info;
   info.meta = meta;
@@ -143,7 +164,7 @@ BuiltPaper DocumentBuilder::build(const Paper& paper, const std::string& fingerp
   Xapian::Document& record = built.record;
   record.add_boolean_term(std::string(schema::kDocumentKind));
   record.add_boolean_term(schema::bounded_term(schema::kDocumentId, meta.id));
-  built.words.assign(vocabulary.begin(), vocabulary.end());
+  built.words = std::move(vocabulary);
   record.add_value(schema::kSlotDoc, meta.id);
   if (!date.empty()) record.add_value(schema::kSlotDate, date);
   record.set_data(records::encode_document(info));
