@@ -1,9 +1,11 @@
 #include "parallel_build.hpp"
 
 #include <condition_variable>
+#include <cstdlib>
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <variant>
 
 #include <xapian.h>
@@ -53,6 +55,19 @@ constexpr std::size_t kQueueDepth = 16;
 // holds more postings in memory than fit the CPU caches; flushing more often measured
 // about 20% faster and keeps a worker near 30 MB (see tools/bench).
 constexpr std::uint64_t kFlushEvery = 2000;
+// Paragraphs per segment. Adding to a Xapian database costs more as it grows (each flush
+// merges into longer posting lists through a deeper B-tree), so a worker starts a new
+// segment database when its current one holds this many, and merge() joins all segments in
+// one sequential compaction.
+// CONCORD_SEGMENT_PARAGRAPHS overrides it (tests use tiny segments to cover the merge).
+std::uint64_t segment_size() {
+  constexpr std::uint64_t kDefault = 30000;
+  const char* env = std::getenv("CONCORD_SEGMENT_PARAGRAPHS");
+  if (env == nullptr || *env == '\0') return kDefault;
+  char* end = nullptr;
+  const unsigned long long n = std::strtoull(env, &end, 10);
+  return (*end == '\0' && n > 0) ? n : kDefault;
+}
 
 }  // namespace
 
@@ -60,10 +75,7 @@ class ParallelBuild::Worker {
  public:
   Worker(fs::path path, const std::string& stem_language, std::string indexed_at)
       : path_(std::move(path)),
-        // A partial database is scratch space until merged: no fsync (merge() output is
-        // synced), no transaction (the final rename is what makes the build visible).
-        db_(path_.string(),
-            Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS | Xapian::DB_NO_SYNC),
+        db_(open_segment()),
         builder_(stem_language),
         indexed_at_(std::move(indexed_at)),
         thread_([this] { run(); }) {}
@@ -110,7 +122,12 @@ class ParallelBuild::Worker {
     return failure_;
   }
 
-  [[nodiscard]] const fs::path& path() const { return path_; }
+  // The segment databases written, oldest first.
+  [[nodiscard]] std::vector<fs::path> segments() const {
+    std::vector<fs::path> out;
+    for (std::size_t i = 0; i < segment_count_; ++i) out.push_back(segment_path(i));
+    return out;
+  }
 
  private:
   void run() {
@@ -136,9 +153,38 @@ class ParallelBuild::Worker {
     }
   }
 
+  [[nodiscard]] fs::path segment_path(std::size_t i) const {
+    return path_ / ("segment-" + std::to_string(i));
+  }
+
+  // A segment is scratch space until merged: no fsync (merge() output is synced), no
+  // transaction (the final rename is what makes the build visible).
+  Xapian::WritableDatabase open_segment() {
+    const fs::path path = segment_path(segment_count_++);
+    std::error_code ec;
+    fs::create_directories(path_, ec);  // Xapian creates the segment, not its parent
+    try {
+      return Xapian::WritableDatabase(path.string(), Xapian::DB_CREATE_OR_OVERWRITE |
+                                                         Xapian::DB_BACKEND_GLASS |
+                                                         Xapian::DB_NO_SYNC);
+    } catch (const Xapian::Error& e) {
+      xapian_util::rethrow(e, path.string());
+    }
+  }
+
+  void start_new_segment() {
+    vocabulary_.flush(db_);
+    db_.commit();
+    db_.close();
+    db_ = open_segment();
+    segment_paragraphs_ = 0;
+    changes_ = 0;
+  }
+
   void apply(Task& task) {
     if (auto* put = std::get_if<PutTask>(&task)) {
       remove(put->paper.meta.id);
+      if (segment_paragraphs_ >= segment_size_) start_new_segment();
       BuiltPaper built = builder_.build(put->paper, put->fingerprint, put->tags, indexed_at_);
       try {
         for (auto& doc : built.paragraphs) db_.add_document(doc);
@@ -148,6 +194,8 @@ class ParallelBuild::Worker {
       }
       vocabulary_.add(built.words, nullptr);  // a new database: only this worker's words
       changes_ += built.paragraphs.size() + 1;
+      segment_paragraphs_ += built.paragraphs.size();
+      segment_of_[put->paper.meta.id] = segment_count_ - 1;
     } else {
       remove(std::get<RemoveTask>(task).doc_id);
     }
@@ -159,19 +207,40 @@ class ParallelBuild::Worker {
   }
 
   void remove(const std::string& doc_id) {
-    const std::string record = schema::bounded_term(schema::kDocumentId, doc_id);
-    if (db_.get_termfreq(record) == 0) return;
-    db_.delete_document(schema::bounded_term(schema::kDoc, doc_id));
-    db_.delete_document(record);
-    ++changes_;
+    const auto found = segment_of_.find(doc_id);
+    if (found == segment_of_.end()) return;
+    const std::size_t segment = found->second;
+    segment_of_.erase(found);
+    const auto erase = [&](Xapian::WritableDatabase& db) {
+      db.delete_document(schema::bounded_term(schema::kDoc, doc_id));
+      db.delete_document(schema::bounded_term(schema::kDocumentId, doc_id));
+    };
+    if (segment + 1 == segment_count_) {
+      erase(db_);
+      ++changes_;
+      return;
+    }
+    // A paper put again after its segment was closed (rare: a file given twice).
+    const fs::path path = segment_path(segment);
+    try {
+      Xapian::WritableDatabase old(path.string(), Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
+      erase(old);
+      old.commit();
+    } catch (const Xapian::Error& e) {
+      xapian_util::rethrow(e, path.string() + ": removing " + doc_id);
+    }
   }
 
-  fs::path path_;
+  fs::path path_;  // a directory of segments
+  std::size_t segment_count_ = 0;
   Xapian::WritableDatabase db_;
   DocumentBuilder builder_;
   Vocabulary vocabulary_;
   std::string indexed_at_;
   std::uint64_t changes_ = 0;
+  std::uint64_t segment_paragraphs_ = 0;
+  const std::uint64_t segment_size_ = segment_size();
+  std::unordered_map<std::string, std::size_t> segment_of_;  // paper id -> its segment
 
   std::mutex mutex_;
   std::condition_variable ready_, space_;
@@ -232,7 +301,7 @@ std::vector<fs::path> ParallelBuild::finish(const std::map<std::string, std::str
   try {
     for (auto& w : workers_) {
       w->close(metadata);
-      parts.push_back(w->path());
+      for (auto& segment : w->segments()) parts.push_back(std::move(segment));
     }
   } catch (const Xapian::Error& e) {
     xapian_util::rethrow(e, staging_.string() + ": finishing the build");

@@ -291,9 +291,17 @@ void IndexWriter::commit() {
 // directory is cleared by the next build.
 void IndexWriter::commit_parallel_build() {
   Impl& impl = *impl_;
+  const auto finishing = std::chrono::steady_clock::now();
   const auto parts = impl.parallel->finish(impl.metadata);
+  const auto merging = std::chrono::steady_clock::now();
   const fs::path merged = impl.parallel->staging() / "merged";
   index::ParallelBuild::merge(parts, merged);
+  const auto seconds = [](auto from, auto to) {
+    return std::chrono::duration<double>(to - from).count();
+  };
+  detail::log().debug("waited {:.1f} s for the workers, merged {} segments in {:.1f} s",
+                      seconds(finishing, merging), parts.size(),
+                      seconds(merging, std::chrono::steady_clock::now()));
   xapian_util::fsync_directory(merged.string());
   try {
     impl.db.cancel_transaction();
@@ -303,7 +311,7 @@ void IndexWriter::commit_parallel_build() {
   }
   exchange_directories(merged, impl.dir);
   xapian_util::fsync_directory(fs::absolute(impl.dir).lexically_normal().parent_path().string());
-  detail::log().debug("merged {} partial indexes into {}", parts.size(), impl.dir.string());
+  detail::log().debug("merged index in place at {}", impl.dir.string());
   impl.parallel.reset();  // deletes the staging directory, with the empty database
   impl.parallel_records.clear();
   impl.pending = 0;

@@ -39,6 +39,23 @@ TempDir::~TempDir() {
   fs::remove_all(path_, ec);
 }
 
+ScopedEnv::ScopedEnv(std::string name, const std::string& value) : name_(std::move(name)) {
+  if (const char* old = std::getenv(name_.c_str())) previous_ = old;
+  if (value.empty()) {
+    ::unsetenv(name_.c_str());
+  } else {
+    ::setenv(name_.c_str(), value.c_str(), 1);
+  }
+}
+
+ScopedEnv::~ScopedEnv() {
+  if (previous_) {
+    ::setenv(name_.c_str(), previous_->c_str(), 1);
+  } else {
+    ::unsetenv(name_.c_str());
+  }
+}
+
 void write_file(const fs::path& path, std::string_view content) {
   fs::create_directories(path.parent_path());
   std::ofstream out(path, std::ios::binary);

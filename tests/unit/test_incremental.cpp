@@ -126,8 +126,11 @@ TEST_CASE("uncommitted changes are invisible and discarded", "[integration][incr
 TEST_CASE("a parallel build replaces papers put twice and drops removed ones",
           "[integration][incremental][parallel]") {
   test::TempDir dir;
+  // Segments of 4 paragraphs: papers put again, and the removal, reach closed segments.
+  const std::string segments = GENERATE(std::string(), std::string("4"));
+  test::ScopedEnv segment_size("CONCORD_SEGMENT_PARAGRAPHS", segments);
   for (const unsigned threads : {1U, 2U, 3U}) {
-    const auto where = dir / ("index-" + std::to_string(threads));
+    const auto where = dir / ("index-" + std::to_string(threads) + "-" + segments);
     IndexWriter writer = IndexWriter::open(where, "english", threads);
     for (int i = 0; i < 40; ++i) {
       Paper paper;
@@ -155,7 +158,8 @@ TEST_CASE("a parallel build replaces papers put twice and drops removed ones",
     CHECK(writer.remove("p7"));
     writer.commit();
     CHECK(writer.document_count() == 28);
-    CHECK_FALSE(std::filesystem::exists(dir / (".index-" + std::to_string(threads) + ".building")));
+    CHECK_FALSE(std::filesystem::exists(
+        dir / (".index-" + std::to_string(threads) + "-" + segments + ".building")));
   }
 }
 

@@ -44,6 +44,7 @@
 #include "concord/error.hpp"
 #include "concord/index.hpp"
 #include "concord/ingest.hpp"
+#include "concord/log.hpp"
 #include "concord/search.hpp"
 
 extern char** environ;
@@ -792,6 +793,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
+    concord::setup_logging(concord::default_log_level());  // CONCORD_LOG=debug: build stages
     const std::string& phase = a[0];
     const fs::path target = arg(a, "--target");
     const fs::path dump = arg(a, "--dump");
