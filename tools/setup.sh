@@ -22,6 +22,7 @@ packages=(
   libmicrohttpd-dev
   libxml2-dev libzip-dev libpoppler-cpp-dev
   libsqlite3-dev
+  libjemalloc-dev
 )
 if ((with_tests)); then
   packages+=(chromium qpdf)
