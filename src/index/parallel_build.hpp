@@ -2,10 +2,11 @@
 //
 // Xapian's writer is single-threaded and spends most of its time inverting and compressing
 // postings, so one WritableDatabase cannot use a second core. A new index is therefore built
-// as several partial databases, one per worker thread, each fed the papers whose id hashes
-// to it (so a paper put twice in one run replaces itself in the same partial database).
-// The partial databases live in a staging directory; merge() joins them with Xapian's
-// compactor, which is a sequential merge of sorted tables and much cheaper than indexing.
+// by worker threads, each fed the papers whose id hashes to it (so a paper put twice in one
+// run replaces itself in that worker's databases). A worker writes a series of segment
+// databases of bounded size, because Xapian's flushes slow down as a database grows. The
+// segments live in a staging directory; merge() joins them with Xapian's compactor, which
+// is a sequential merge of sorted tables and much cheaper than indexing.
 #pragma once
 
 #include <cstdint>
@@ -36,8 +37,8 @@ class ParallelBuild {
   void put(const Paper& paper, const std::string& fingerprint, const PaperTags& tags);
   void remove(const std::string& doc_id);
 
-  // Waits for the queued work, stamps every partial database with `metadata` and closes
-  // them. Returns their paths, in worker order.
+  // Waits for the queued work, stamps each worker's last segment with `metadata` and closes
+  // it. Returns the paths of all segments.
   std::vector<std::filesystem::path> finish(const std::map<std::string, std::string>& metadata);
 
   // Merges partial databases into a new database at `output` (which must not exist).
