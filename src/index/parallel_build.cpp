@@ -1,5 +1,6 @@
 #include "parallel_build.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdlib>
 #include <deque>
@@ -163,6 +164,10 @@ class ParallelBuild::Worker {
     const fs::path path = segment_path(segment_count_++);
     std::error_code ec;
     fs::create_directories(path_, ec);  // Xapian creates the segment, not its parent
+    if (ec) {
+      throw Error(ErrorCode::kIo,
+                  path_.string() + ": cannot create build directory (" + ec.message() + ")");
+    }
     try {
       return Xapian::WritableDatabase(path.string(), Xapian::DB_CREATE_OR_OVERWRITE |
                                                          Xapian::DB_BACKEND_GLASS |
@@ -310,6 +315,24 @@ std::vector<fs::path> ParallelBuild::finish(const std::map<std::string, std::str
 }
 
 void ParallelBuild::merge(const std::vector<fs::path>& parts, const fs::path& output) {
+  // Xapian's compactor opens every input at once, each with a file per table: many segments
+  // are merged in rounds so that a large corpus stays within the open-file limit.
+  constexpr std::size_t kMaxInputs = 32;
+  if (parts.size() > kMaxInputs) {
+    std::vector<fs::path> merged;
+    for (std::size_t first = 0; first < parts.size(); first += kMaxInputs) {
+      const std::size_t last = std::min(parts.size(), first + kMaxInputs);
+      merged.push_back(output.string() + "." + std::to_string(parts.size()) + "-" +
+                       std::to_string(merged.size()));
+      merge({parts.begin() + static_cast<std::ptrdiff_t>(first),
+             parts.begin() + static_cast<std::ptrdiff_t>(last)},
+            merged.back());
+    }
+    merge(merged, output);
+    std::error_code ec;
+    for (const auto& round : merged) fs::remove_all(round, ec);  // staging; removed later anyway
+    return;
+  }
   try {
     Xapian::Database all;
     for (const auto& part : parts) all.add_database(Xapian::Database(part.string()));

@@ -127,7 +127,8 @@ TEST_CASE("a parallel build replaces papers put twice and drops removed ones",
           "[integration][incremental][parallel]") {
   test::TempDir dir;
   // Segments of 4 paragraphs: papers put again, and the removal, reach closed segments.
-  const std::string segments = GENERATE(std::string(), std::string("4"));
+  // Of 1: more segments than one merge takes, so they are merged in rounds.
+  const std::string segments = GENERATE(std::string(), std::string("4"), std::string("1"));
   test::ScopedEnv segment_size("CONCORD_SEGMENT_PARAGRAPHS", segments);
   for (const unsigned threads : {1U, 2U, 3U}) {
     const auto where = dir / ("index-" + std::to_string(threads) + "-" + segments);
