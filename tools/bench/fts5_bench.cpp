@@ -666,8 +666,28 @@ int run_all(const std::string& self, const std::vector<std::string>& a) {
   std::printf("preparing the corpus...\n");
   std::fflush(stdout);
   json report;
-  report["corpus"] = prepare(arg(a, "--corpus"), arg(a, "--metadata"),
-                             std::stoul(arg(a, "--paragraphs", "0")), dump);
+  // Parsing and tagging the corpus takes a minute or more; --reuse-corpus skips it when the
+  // dump of an earlier run was made from the same corpus, metadata and paragraph limit.
+  const json made_from = {{"corpus", arg(a, "--corpus")},
+                          {"metadata", arg(a, "--metadata")},
+                          {"paragraphs", arg(a, "--paragraphs", "0")}};
+  const fs::path dump_info = work / "corpus.json";
+  std::error_code ec;
+  if (flag(a, "--reuse-corpus") && fs::exists(dump, ec) && fs::exists(dump_info, ec)) {
+    std::ifstream in(dump_info);
+    const json saved = json::parse(in, nullptr, false);
+    if (!saved.is_discarded() && saved.value("made_from", json()) == made_from) {
+      report["corpus"] = saved["info"];
+      std::printf("reusing %s\n", dump.c_str());
+    }
+  }
+  if (!report.contains("corpus")) {
+    fs::remove(dump_info, ec);  // the dump is rewritten now; an interrupted run leaves none
+    report["corpus"] = prepare(arg(a, "--corpus"), arg(a, "--metadata"),
+                               std::stoul(arg(a, "--paragraphs", "0")), dump);
+    std::ofstream(dump_info) << json{{"made_from", made_from}, {"info", report["corpus"]}}.dump()
+                             << "\n";
+  }
   const json& corpus = report["corpus"];
   const double mb = corpus["text_mb"].get<double>();
   const double paragraphs = corpus["paragraphs"].get<double>();
@@ -789,7 +809,7 @@ int main(int argc, char** argv) {
     std::fprintf(
         stderr,
         "usage: concord-bench run [--corpus DIR] [--metadata CSV] [--paragraphs N] [--work DIR] "
-        "[--repeat R] [--json FILE] [--check] [--skip-baseline]\n");
+        "[--repeat R] [--json FILE] [--check] [--skip-baseline] [--reuse-corpus]\n");
     return 2;
   }
   try {
