@@ -196,9 +196,10 @@ TEST_CASE("lang:zh finds the one Chinese paragraph of an English paper", "[cli][
 }
 
 TEST_CASE("CONCORD_INDEX selects the index", "[cli]") {
-  setenv("CONCORD_INDEX", indexed().index.c_str(), 1);
-  const auto r = ct::concord({"search", "--json", "maritime"});
-  unsetenv("CONCORD_INDEX");
+  const auto r = [] {
+    const concord::test::ScopedEnv index("CONCORD_INDEX", indexed().index);
+    return ct::concord({"search", "--json", "maritime"});
+  }();
   REQUIRE(r.exit_code == 0);
   CHECK(json::parse(r.out)["total"].get<int>() > 0);
 }
@@ -269,9 +270,10 @@ TEST_CASE("log levels: --log-level and CONCORD_LOG choose what goes to stderr", 
   CHECK(r.exit_code == 2);
   concord::test::TempDir dir;
   concord::test::write_file(dir / "docs" / "a.txt", "Peace.\n");
-  ::setenv("CONCORD_LOG", "info", 1);
-  r = ct::concord({"index", "--index", (dir / "index").string(), (dir / "docs").string()});
-  ::unsetenv("CONCORD_LOG");
+  {
+    const concord::test::ScopedEnv log("CONCORD_LOG", "info");
+    r = ct::concord({"index", "--index", (dir / "index").string(), (dir / "docs").string()});
+  }
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.err, Catch::Contains("info: ") && Catch::Contains("a.txt: added as a"));
 }
