@@ -53,4 +53,51 @@ std::string bounded_term(std::string_view prefix, std::string_view value) {
   return t;
 }
 
+namespace {
+
+// Terms found on other records: record kinds other than KP, document ids, the vocabulary.
+bool paragraph_term(std::string_view term) {
+  if (term == kParagraphKind) return true;
+  return !term.empty() && term[0] != 'K' && term[0] != 'Q' && term[0] != kWord[0];
+}
+
+}  // namespace
+
+bool matches_only_paragraphs(const Xapian::Query& query) {
+  using Q = Xapian::Query;
+  const std::size_t n = query.get_num_subqueries();
+  const auto any_of = [&](std::size_t first, std::size_t last) {
+    for (std::size_t k = first; k < last; ++k) {
+      if (matches_only_paragraphs(query.get_subquery(k))) return true;
+    }
+    return false;
+  };
+  switch (query.get_type()) {
+    case Q::LEAF_TERM:
+      return paragraph_term(*query.get_terms_begin());
+    case Q::LEAF_MATCH_NOTHING:
+      return true;
+    case Q::OP_AND:  // every subquery must match: one confined to paragraphs is enough
+    case Q::OP_FILTER:
+    case Q::OP_NEAR:
+    case Q::OP_PHRASE:
+      return any_of(0, n);
+    case Q::OP_AND_NOT:  // only the first subquery decides what can match
+    case Q::OP_AND_MAYBE:
+    case Q::OP_SCALE_WEIGHT:
+      return any_of(0, std::min<std::size_t>(n, 1));
+    case Q::OP_OR:  // any subquery can match alone: all must be confined
+    case Q::OP_XOR:
+    case Q::OP_SYNONYM:
+    case Q::OP_MAX:
+    case Q::OP_ELITE_SET:
+      for (std::size_t k = 0; k < n; ++k) {
+        if (!matches_only_paragraphs(query.get_subquery(k))) return false;
+      }
+      return n > 0;
+    default:
+      return false;
+  }
+}
+
 }  // namespace concord::schema

@@ -67,7 +67,7 @@ class FacetCounter {
   // Adds the spies for the main match.
   void attach(Xapian::Enquire& enquire);
 
-  // Paragraphs the main match saw (exact: the match runs with checkatleast = doccount).
+  // Paragraphs the counting match saw (exact: it runs with checkatleast = doccount).
   [[nodiscard]] std::uint64_t matched_paragraphs() const;
   // Distinct papers among them.
   [[nodiscard]] std::uint64_t matched_documents() const;

@@ -121,6 +121,10 @@ TEST_CASE("boolean operators, NEAR, wildcards and stemming", "[integration][sear
   CHECK(both.total + only.total == nuclear.total);
   CHECK(either.total == nuclear.total + war.total - both.total);
   CHECK(search("nuclear -war", 100).total == only.total);
+  // A pure negation counts paragraphs only, never the papers' own records.
+  const auto not_war = search("NOT war", 200);
+  CHECK(not_war.total == 114 - war.total);
+  CHECK(not_war.results.size() == not_war.total);
   // Stemming: "sanction" finds "sanctions".
   CHECK(search("sanction").total >= 2);
   // Wildcards expand through unstemmed words: proliferat* finds non-proliferation.
