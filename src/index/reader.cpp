@@ -132,8 +132,6 @@ void IndexReader::Impl::connect() {
   forget_caches();
 }
 
-namespace {}  // namespace
-
 Xapian::Document IndexReader::Impl::document_by_term(const std::string& unique_term) {
   return xapian_util::with_retry(db, [&](Xapian::Database& d) {
     auto it = d.postlist_begin(unique_term);
@@ -343,6 +341,21 @@ std::shared_ptr<const IndexReader::DocumentTable> IndexReader::document_table() 
 void IndexReader::keep_facets_in_memory(bool keep) {
   impl_->keep_columns = keep;
   if (!keep) impl_->columns.clear();
+}
+
+std::optional<Xapian::Database> IndexReader::Impl::open_copy() const {
+  if (shards.size() != 1 || shards.front().rfind("tcp://", 0) == 0) return std::nullopt;
+  try {
+    Xapian::Database copy(shards.front());
+    // `concord index --rebuild` swaps in another database (another UUID) at the same path.
+    if (copy.get_uuid() != db.get_uuid() || copy.get_revision() != db.get_revision()) {
+      return std::nullopt;
+    }
+    return copy;
+  } catch (const Xapian::Error& e) {
+    detail::log().debug("no second handle on {}: {}", shards.front(), e.get_msg());
+    return std::nullopt;
+  }
 }
 
 std::shared_ptr<const ValueColumn> IndexReader::Impl::column(Xapian::valueno slot) const {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -50,6 +51,10 @@ struct IndexReader::Impl {
   std::shared_ptr<const ValueColumn> column(Xapian::valueno slot) const;
 
   Xapian::Document document_by_term(const std::string& unique_term);  // empty doc if none
+  // Another handle on the revision `db` reads, for a search that counts on several threads
+  // (a Xapian::Database serves one thread at a time). None unless the index is a single
+  // local database still at that revision.
+  std::optional<Xapian::Database> open_copy() const;
 };
 
 }  // namespace concord

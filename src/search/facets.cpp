@@ -2,6 +2,10 @@
 #include "facets.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <exception>
+#include <future>
+#include <thread>
 
 #include "concord/error.hpp"
 #include "schema.hpp"
@@ -19,6 +23,47 @@ const std::vector<std::pair<std::string, schema::FacetKeyField>>& key_fields() {
   return fields;
 }
 
+// Matches the document ids in [first, end) and reads no table: restricts a counting match
+// to its share of the database. Local databases only (no name(), so the remote protocol
+// cannot carry it), which is the only place ranges are counted.
+class DocidRange : public Xapian::PostingSource {
+ public:
+  DocidRange(Xapian::docid first, Xapian::docid end) : first_(first), end_(end) {}
+  void init(const Xapian::Database& db) override {
+    current_ = 0;
+    most_ = std::min<Xapian::doccount>(end_ - first_, db.get_doccount());
+  }
+  [[nodiscard]] Xapian::doccount get_termfreq_min() const override { return 0; }
+  [[nodiscard]] Xapian::doccount get_termfreq_est() const override { return most_; }
+  [[nodiscard]] Xapian::doccount get_termfreq_max() const override { return most_; }
+  void next(double) override { current_ = current_ < first_ ? first_ : current_ + 1; }
+  void skip_to(Xapian::docid id, double) override {
+    if (id > current_) current_ = std::max(id, first_);
+  }
+  [[nodiscard]] bool at_end() const override { return current_ >= end_; }
+  [[nodiscard]] Xapian::docid get_docid() const override { return current_; }
+  // Xapian's interface: the matcher owns and deletes the clone.
+  [[nodiscard]] DocidRange* clone() const override { return new DocidRange(first_, end_); }
+
+ private:
+  Xapian::docid first_;
+  Xapian::docid end_;
+  Xapian::docid current_ = 0;
+  Xapian::doccount most_ = 0;
+};
+
+// How many document-id ranges a counting match over `last` ids splits into: one per core,
+// each of at least 50,000 ids (CONCORD_COUNT_RANGE_DOCS), below which a thread and a
+// database handle cost more than they save.
+std::size_t counting_ranges(Xapian::docid last) {
+  std::size_t per_range = 50000;
+  if (const char* env = std::getenv("CONCORD_COUNT_RANGE_DOCS"); env != nullptr && *env != '\0') {
+    per_range = std::max<std::size_t>(1, std::strtoull(env, nullptr, 10));
+  }
+  const std::size_t cores = std::max(2U, std::thread::hardware_concurrency());
+  return std::clamp<std::size_t>(last / per_range, 1, cores);
+}
+
 }  // namespace
 
 // Counts codes by document id: a few nanoseconds per match, against a value-stream lookup
@@ -31,7 +76,10 @@ class FacetCounter::SlotCounter::ColumnSpy : public Xapian::MatchSpy {
   void operator()(const Xapian::Document& doc, double) override {
     ++counts_[column_->code(doc.get_docid())];
   }
-  [[nodiscard]] const ValueColumn& column() const { return *column_; }
+  [[nodiscard]] const std::shared_ptr<const ValueColumn>& column() const { return column_; }
+  void add(const ColumnSpy& other) {
+    for (std::size_t code = 0; code < counts_.size(); ++code) counts_[code] += other.counts_[code];
+  }
   [[nodiscard]] const std::vector<std::uint64_t>& counts() const { return counts_; }
 
  private:
@@ -40,7 +88,8 @@ class FacetCounter::SlotCounter::ColumnSpy : public Xapian::MatchSpy {
 };
 
 FacetCounter::SlotCounter::SlotCounter(Xapian::valueno slot,
-                                       std::shared_ptr<const ValueColumn> column) {
+                                       std::shared_ptr<const ValueColumn> column)
+    : slot_(slot) {
   if (column) {
     column_spy_ = std::make_unique<ColumnSpy>(std::move(column));
   } else {
@@ -49,6 +98,17 @@ FacetCounter::SlotCounter::SlotCounter(Xapian::valueno slot,
 }
 
 FacetCounter::SlotCounter::~SlotCounter() = default;
+
+std::unique_ptr<FacetCounter::SlotCounter> FacetCounter::SlotCounter::fresh() const {
+  return std::make_unique<SlotCounter>(slot_, column_spy_ ? column_spy_->column() : nullptr);
+}
+
+void FacetCounter::SlotCounter::add(const SlotCounter& other) {
+  if (!column_spy_ || !other.column_spy_ || column_spy_->column() != other.column_spy_->column()) {
+    throw Error(ErrorCode::kInternal, "facet counts of different columns cannot be added");
+  }
+  column_spy_->add(*other.column_spy_);
+}
 
 Xapian::MatchSpy& FacetCounter::SlotCounter::spy() {
   if (column_spy_) return *column_spy_;
@@ -67,7 +127,7 @@ void FacetCounter::SlotCounter::collect() const {
 }
 
 const ValueTable& FacetCounter::SlotCounter::table() const {
-  if (column_spy_) return column_spy_->column().table;
+  if (column_spy_) return column_spy_->column()->table;
   collect();
   return *collected_;
 }
@@ -130,15 +190,99 @@ std::unique_ptr<FacetCounter::SlotCounter> FacetCounter::counter(Xapian::valueno
   return std::make_unique<SlotCounter>(slot, context_.column ? context_.column(slot) : nullptr);
 }
 
-void FacetCounter::attach(Xapian::Enquire& enquire) {
-  // The key counter also gives the exact total, so it is always attached.
-  enquire.add_matchspy(&key_counter_->spy());
-  if (!request_.enabled) return;
-  for (const std::string field : {"topic", "region"}) {
-    if (!wanted(field) || filters_.has_field(field)) continue;
-    auto counts = counter(set_slot(field));
-    enquire.add_matchspy(&counts->spy());
-    set_counters_.emplace(field, std::move(counts));
+void FacetCounter::count(const Xapian::Query& query, Xapian::doccount per_doc, double time_limit,
+                         const std::function<void()>& meanwhile) {
+  per_doc_ = per_doc;
+  time_limit_ = time_limit;
+  // The key counter also gives the exact total, so it always counts.
+  std::vector<SlotCounter*> counters{key_counter_.get()};
+  if (request_.enabled) {
+    for (const std::string field : {"topic", "region"}) {
+      if (!wanted(field) || filters_.has_field(field)) continue;
+      auto counts = counter(set_slot(field));
+      counters.push_back(counts.get());
+      set_counters_.emplace(field, std::move(counts));
+    }
+  }
+  run_counting(query, counters, meanwhile);
+}
+
+void FacetCounter::run_counting(const Xapian::Query& query,
+                                const std::vector<SlotCounter*>& counters,
+                                const std::function<void()>& meanwhile) const {
+  const Xapian::doccount all = db_.get_doccount();
+  const auto match = [&](const Xapian::Database& db, const Xapian::Query& q,
+                         const std::vector<SlotCounter*>& spies) {
+    Xapian::Enquire enquire(db);
+    enquire.set_query(q);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    if (per_doc_ > 0) enquire.set_collapse_key(schema::kSlotDoc, per_doc_);
+    if (time_limit_ > 0) enquire.set_time_limit(time_limit_);
+    for (SlotCounter* c : spies) enquire.add_matchspy(&c->spy());
+    enquire.get_mset(0, 0, all);
+  };
+
+  // Ranges need a column per slot (the spies are then plain integer counters that add up),
+  // no collapsing (a paper's paragraphs may straddle two ranges) and a handle per thread.
+  // The calling thread counts the first range itself unless it has other work meanwhile.
+  std::vector<Xapian::Database> copies;
+  const std::size_t ranges = counting_ranges(db_.get_lastdocid());
+  const std::size_t own = meanwhile ? 0 : 1;
+  const bool splittable =
+      ranges > 1 && per_doc_ == 0 && context_.open_copy &&
+      std::all_of(counters.begin(), counters.end(), [](auto* c) { return c->in_memory(); });
+  while (splittable && copies.size() + own < ranges) {
+    auto copy = context_.open_copy();
+    if (!copy) break;
+    copies.push_back(std::move(*copy));
+  }
+  if (!splittable || copies.size() + own < ranges) {
+    match(db_, query, counters);
+    if (meanwhile) meanwhile();
+    return;
+  }
+
+  const Xapian::docid last = db_.get_lastdocid();
+  const auto bound = [&](std::size_t i) {
+    return static_cast<Xapian::docid>(1 + static_cast<std::uint64_t>(last) * i / ranges);
+  };
+  // Xapian::Query counts its references without atomics: each thread gets its own copy.
+  const std::string wire = query.serialise();
+  std::vector<std::vector<std::unique_ptr<SlotCounter>>> theirs(copies.size());
+  std::vector<std::future<void>> helpers;
+  for (std::size_t i = 0; i < copies.size(); ++i) {
+    for (const SlotCounter* c : counters) theirs[i].push_back(c->fresh());
+    helpers.push_back(std::async(std::launch::async, [&, i] {
+      std::vector<SlotCounter*> spies;
+      for (const auto& c : theirs[i]) spies.push_back(c.get());
+      DocidRange range(bound(i + own), bound(i + own + 1));
+      match(copies[i],
+            Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query::unserialise(wire),
+                          Xapian::Query(&range)),
+            spies);
+    }));
+  }
+  std::exception_ptr failure;
+  try {
+    if (meanwhile) {
+      meanwhile();
+    } else {
+      DocidRange range(bound(0), bound(1));
+      match(db_, Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(&range)), counters);
+    }
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  for (auto& helper : helpers) {
+    try {
+      helper.get();
+    } catch (...) {
+      if (!failure) failure = std::current_exception();
+    }
+  }
+  if (failure) std::rethrow_exception(failure);
+  for (const auto& counts : theirs) {
+    for (std::size_t k = 0; k < counters.size(); ++k) counters[k]->add(*counts[k]);
   }
 }
 
@@ -349,19 +493,12 @@ void FacetCounter::finish(std::map<std::string, std::vector<FacetValue>>& out,
                           std::map<std::string, FacetInfo>& info,
                           const std::function<Xapian::Query(const std::string&)>& query_without) {
   if (!request_.enabled) return;
-  const Xapian::doccount all = db_.get_doccount();
   // Multi-select: a field with an active filter is counted as if its own filter were not
   // applied, in a pass of its own.
   const auto recount = [&](const std::string& field, Xapian::valueno slot) {
     auto counts = counter(slot);
     const Xapian::Query query = query_without(field);
-    if (!query.empty()) {
-      Xapian::Enquire enquire(db_);
-      enquire.set_query(query);
-      enquire.set_weighting_scheme(Xapian::BoolWeight());
-      enquire.add_matchspy(&counts->spy());
-      enquire.get_mset(0, 0, all);
-    }
+    if (!query.empty()) run_counting(query, {counts.get()});
     return counts;
   };
   std::vector<std::string> unfiltered;

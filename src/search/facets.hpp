@@ -9,12 +9,15 @@
 // (multi-select). Counting papers instead of paragraphs uses slots that carry the document
 // id with the set, and the document table for document-level fields. When the reader keeps
 // a slot in memory (a ValueColumn), a spy of our own counts its codes by document id
-// instead: the same counts without a value lookup and a string compare per match.
+// instead: the same counts without a value lookup and a string compare per match. Such a
+// reader can also split the counting match into ranges of document ids, each on a thread
+// of its own with its own handle on the database, and add the counts up.
 #pragma once
 
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,12 +40,20 @@ class FacetCounter {
     std::function<std::shared_ptr<const IndexReader::DocumentTable>()> documents;
     // The slot in memory, or null to count through Xapian's value streams.
     std::function<std::shared_ptr<const ValueColumn>(Xapian::valueno)> column;
+    // Another handle on the same revision of the database, for counting on several threads;
+    // none when there is no such handle (remote or several shards, a newer revision).
+    std::function<std::optional<Xapian::Database>()> open_copy;
   };
 
   // One slot counted during a match, by whichever spy suits the database.
   class SlotCounter {
    public:
     SlotCounter(Xapian::valueno slot, std::shared_ptr<const ValueColumn> column);
+    // An empty counter of the same slot, for another range of documents.
+    [[nodiscard]] std::unique_ptr<SlotCounter> fresh() const;
+    // Adds the counts of a fresh() counter that saw other documents.
+    void add(const SlotCounter& other);
+    [[nodiscard]] bool in_memory() const { return column_spy_ != nullptr; }
     ~SlotCounter();
     SlotCounter(const SlotCounter&) = delete;
     SlotCounter& operator=(const SlotCounter&) = delete;
@@ -54,6 +65,7 @@ class FacetCounter {
    private:
     class ColumnSpy;
     void collect() const;  // the ValueCountMatchSpy's values into collected_
+    Xapian::valueno slot_;
     std::unique_ptr<Xapian::ValueCountMatchSpy> value_spy_;
     std::unique_ptr<ColumnSpy> column_spy_;
     mutable std::unique_ptr<ValueTable> collected_;
@@ -64,8 +76,11 @@ class FacetCounter {
                Context context);
   ~FacetCounter();
 
-  // Adds the spies for the main match.
-  void attach(Xapian::Enquire& enquire);
+  // Runs `query` unranked and feeds every match to the spies, keeping `per_doc` paragraphs
+  // per paper when non-zero, and runs `meanwhile` on the calling thread: while other
+  // threads count, or after the count when it runs on one thread. Throws Xapian's errors.
+  void count(const Xapian::Query& query, Xapian::doccount per_doc, double time_limit,
+             const std::function<void()>& meanwhile);
 
   // Paragraphs the counting match saw (exact: it runs with checkatleast = doccount).
   [[nodiscard]] std::uint64_t matched_paragraphs() const;
@@ -86,6 +101,9 @@ class FacetCounter {
   [[nodiscard]] bool wanted(const std::string& field) const { return wanted_.count(field) > 0; }
   [[nodiscard]] bool documents(const std::string& field) const;
   [[nodiscard]] std::unique_ptr<SlotCounter> counter(Xapian::valueno slot) const;
+  // The counting match behind count() and the multi-select recounts.
+  void run_counting(const Xapian::Query& query, const std::vector<SlotCounter*>& counters,
+                    const std::function<void()>& meanwhile = {}) const;
   [[nodiscard]] std::map<std::string, Tally> tally_key_fields(
       const std::vector<std::string>& fields, const SlotCounter& counts) const;
   [[nodiscard]] Tally tally_set_field(const std::string& field, const SlotCounter& counts) const;
@@ -97,6 +115,8 @@ class FacetCounter {
   std::map<std::string, bool> wanted_;  // facet -> counts papers
   const FilterSet& filters_;
   Context context_;
+  Xapian::doccount per_doc_ = 0;
+  double time_limit_ = 0;
   // Paper-level facets (doc, year, lang, issuer, country, type) all come from one spy over
   // the facet key; topics and regions each have their own.
   std::unique_ptr<SlotCounter> key_counter_;
