@@ -330,10 +330,12 @@ std::vector<std::uint64_t> papers_per_value(
 std::map<std::string, FacetCounter::Tally> FacetCounter::tally_key_fields(
     const std::vector<std::string>& fields, const SlotCounter& key_counts) const {
   std::vector<schema::FacetKeyField> which;
+  std::vector<bool> per_paper;  // looked up once: the loop below runs per distinct key
   for (const auto& field : fields) {
     for (const auto& [name, f] : key_fields()) {
       if (name == field) which.push_back(f);
     }
+    per_paper.push_back(documents(field));
   }
   const ValueTable& keys = key_counts.table();
   const auto& counts = key_counts.counts();
@@ -347,7 +349,7 @@ std::map<std::string, FacetCounter::Tally> FacetCounter::tally_key_fields(
     for (std::size_t f = 0; f < which.size(); ++f) {
       const std::uint32_t part = parts[which[f]];
       if (keys.part(part).empty()) continue;
-      if (documents(fields[f])) {
+      if (per_paper[f]) {
         papers[f].emplace_back(part, parts[schema::kKeyDoc]);
       } else {
         by_part[f][part] += counts[code];
@@ -356,7 +358,7 @@ std::map<std::string, FacetCounter::Tally> FacetCounter::tally_key_fields(
   }
   std::map<std::string, Tally> out;
   for (std::size_t f = 0; f < which.size(); ++f) {
-    if (documents(fields[f])) by_part[f] = papers_per_value(papers[f], keys.part_count());
+    if (per_paper[f]) by_part[f] = papers_per_value(papers[f], keys.part_count());
     Tally& tally = out[fields[f]];
     for (std::uint32_t part = 1; part < by_part[f].size(); ++part) {
       if (by_part[f][part] > 0) tally.emplace_back(keys.part(part), by_part[f][part]);
