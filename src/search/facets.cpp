@@ -2,6 +2,7 @@
 #include "facets.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <exception>
 #include <future>
@@ -52,8 +53,26 @@ class DocidRange : public Xapian::PostingSource {
   Xapian::doccount most_ = 0;
 };
 
-// How many document-id ranges a counting match over `last` ids splits into: one per core,
-// each of at least 50,000 ids (CONCORD_COUNT_RANGE_DOCS), below which a thread and a
+// Threads of this process running a counting match right now. A search splits its count
+// only over cores no other count is using, so that concurrent searches (a server under
+// load) do not pile threads onto busy cores.
+std::atomic<std::size_t> counting_threads{0};
+
+class ThreadReservation {
+ public:
+  explicit ThreadReservation(std::size_t threads) : threads_(threads) {
+    counting_threads += threads_;
+  }
+  ~ThreadReservation() { counting_threads -= threads_; }
+  ThreadReservation(const ThreadReservation&) = delete;
+  ThreadReservation& operator=(const ThreadReservation&) = delete;
+
+ private:
+  std::size_t threads_;
+};
+
+// How many document-id ranges a counting match over `last` ids splits into: one per idle
+// core, each of at least 50,000 ids (CONCORD_COUNT_RANGE_DOCS), below which a thread and a
 // database handle cost more than they save.
 std::size_t counting_ranges(Xapian::docid last) {
   std::size_t per_range = 50000;
@@ -61,7 +80,9 @@ std::size_t counting_ranges(Xapian::docid last) {
     per_range = std::max<std::size_t>(1, std::strtoull(env, nullptr, 10));
   }
   const std::size_t cores = std::max(2U, std::thread::hardware_concurrency());
-  return std::clamp<std::size_t>(last / per_range, 1, cores);
+  const std::size_t busy = counting_threads.load();
+  const std::size_t idle = cores > busy ? cores - busy : 1;
+  return std::clamp<std::size_t>(last / per_range, 1, idle);
 }
 
 }  // namespace
@@ -237,10 +258,14 @@ void FacetCounter::run_counting(const Xapian::Query& query,
     copies.push_back(std::move(*copy));
   }
   if (!splittable || copies.size() + own < ranges) {
-    match(db_, query, counters);
+    {
+      const ThreadReservation reserved(1);
+      match(db_, query, counters);
+    }
     if (meanwhile) meanwhile();
     return;
   }
+  const ThreadReservation reserved(ranges);
 
   const Xapian::docid last = db_.get_lastdocid();
   const auto bound = [&](std::size_t i) {
