@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <exception>
 #include <future>
+#include <span>
 #include <thread>
 
 #include "concord/error.hpp"
@@ -129,6 +130,10 @@ void FacetCounter::SlotCounter::add(const SlotCounter& other) {
     throw Error(ErrorCode::kInternal, "facet counts of different columns cannot be added");
   }
   column_spy_->add(*other.column_spy_);
+}
+
+std::shared_ptr<const ValueColumn> FacetCounter::SlotCounter::column() const {
+  return column_spy_ ? column_spy_->column() : nullptr;
 }
 
 Xapian::MatchSpy& FacetCounter::SlotCounter::spy() {
@@ -392,19 +397,25 @@ std::map<std::string, FacetCounter::Tally> FacetCounter::tally_key_fields(
   return out;
 }
 
-FacetCounter::Tally FacetCounter::tally_set_field(const std::string& field,
-                                                  const SlotCounter& set_counts) const {
-  const ValueTable& sets = set_counts.table();
-  const auto& counts = set_counts.counts();
-  // Each member id expands once into the values it counts for (regions roll up to their
-  // ancestors); a paragraph counts once per value however many members reach it.
-  std::vector<std::string_view> names;  // into the table and the gazetteer
-  std::map<std::string_view, std::uint32_t> name_ids;
-  std::vector<std::vector<std::uint32_t>> expansion(sets.part_count());
-  std::vector<bool> expanded(sets.part_count(), false);
-  const auto expand = [&](std::uint32_t member) -> const std::vector<std::uint32_t>& {
-    if (expanded[member]) return expansion[member];
-    expanded[member] = true;
+std::shared_ptr<const SetExpansion> ExpansionCache::get(
+    const std::string& field, const std::shared_ptr<const ValueColumn>& column,
+    const std::function<SetExpansion()>& build) {
+  Entry& entry = entries_[field];
+  if (entry.column != column || !entry.expansion) {
+    entry.column = column;
+    entry.expansion = std::make_shared<const SetExpansion>(build());
+  }
+  return entry.expansion;
+}
+
+SetExpansion FacetCounter::expand(const std::string& field, const ValueTable& sets) const {
+  SetExpansion out;
+  std::map<std::string_view, std::uint32_t> ids;  // views into the table and the gazetteer
+  std::vector<std::vector<std::uint32_t>> by_member(sets.part_count());
+  std::vector<bool> done(sets.part_count(), false);
+  const auto member_values = [&](std::uint32_t member) -> const std::vector<std::uint32_t>& {
+    if (done[member]) return by_member[member];
+    done[member] = true;
     const std::string_view id = sets.part(member);
     std::vector<std::string_view> values;
     if (field == "region") {
@@ -412,48 +423,75 @@ FacetCounter::Tally FacetCounter::tally_set_field(const std::string& field,
     }
     if (values.empty()) values.push_back(id);
     for (const auto value : values) {
-      auto it = name_ids.find(value);
-      if (it == name_ids.end()) {
-        it = name_ids.emplace(value, static_cast<std::uint32_t>(names.size())).first;
-        names.push_back(value);
+      auto it = ids.find(value);
+      if (it == ids.end()) {
+        it = ids.emplace(value, static_cast<std::uint32_t>(out.names.size())).first;
+        out.names.emplace_back(value);
       }
-      expansion[member].push_back(it->second);
+      by_member[member].push_back(it->second);
     }
-    return expansion[member];
+    return by_member[member];
   };
-
-  std::vector<std::uint64_t> totals;
-  if (!documents(field)) {
-    std::vector<std::uint32_t> last_code;  // by value: the last set that counted it
-    for (std::uint32_t code = 1; code < counts.size(); ++code) {
-      if (counts[code] == 0) continue;
-      for (const std::uint32_t member : sets.parts(code)) {
-        for (const std::uint32_t value : expand(member)) {
-          if (value >= totals.size()) {
-            totals.resize(value + 1, 0);
-            last_code.resize(value + 1, 0);
-          }
-          if (last_code[value] == code) continue;
-          last_code[value] = code;
-          totals[value] += counts[code];
+  out.begin.reserve(sets.size() + 1);
+  out.begin.push_back(0);
+  out.begin.push_back(0);  // code 0: no value
+  for (std::uint32_t code = 1; code < sets.size(); ++code) {
+    auto members = sets.parts(code);
+    // "paper\x1eset": the first part is the paper, not a member.
+    if (sets.value(code).find('\x1e') != std::string_view::npos) members = members.subspan(1);
+    const std::size_t first = out.value_ids.size();
+    for (const std::uint32_t member : members) {
+      for (const std::uint32_t value : member_values(member)) {
+        // A set is a handful of members, so a linear look for duplicates is cheapest.
+        if (std::find(out.value_ids.begin() + static_cast<std::ptrdiff_t>(first),
+                      out.value_ids.end(), value) == out.value_ids.end()) {
+          out.value_ids.push_back(value);
         }
       }
     }
+    out.begin.push_back(static_cast<std::uint32_t>(out.value_ids.size()));
+  }
+  return out;
+}
+
+FacetCounter::Tally FacetCounter::tally_set_field(const std::string& field,
+                                                  const SlotCounter& set_counts) const {
+  const ValueTable& sets = set_counts.table();
+  const auto& counts = set_counts.counts();
+  // A column's expansion is built once per index revision; counts from Xapian's value
+  // streams have a table of their own, expanded for this search.
+  const auto build = [&] { return expand(field, sets); };
+  const auto column = set_counts.column();
+  const std::shared_ptr<const SetExpansion> expansion =
+      column && context_.expansions != nullptr
+          ? context_.expansions->get(field + (documents(field) ? ":documents" : ""), column, build)
+          : std::make_shared<const SetExpansion>(build());
+  expansions_in_use_.push_back(expansion);
+  const auto values_of = [&](std::uint32_t code) {
+    return std::span<const std::uint32_t>(expansion->value_ids.data() + expansion->begin[code],
+                                          expansion->value_ids.data() + expansion->begin[code + 1]);
+  };
+
+  std::vector<std::uint64_t> totals(expansion->names.size(), 0);
+  if (!documents(field)) {
+    for (std::uint32_t code = 1; code < counts.size(); ++code) {
+      if (counts[code] == 0) continue;
+      for (const std::uint32_t value : values_of(code)) totals[value] += counts[code];
+    }
   } else {
-    // "paper\x1eset": a paper counts once per value, whatever its number of paragraphs.
+    // A paper counts once per value, whatever its number of paragraphs.
     std::vector<std::pair<std::uint32_t, std::uint32_t>> papers;
     for (std::uint32_t code = 1; code < counts.size(); ++code) {
       if (counts[code] == 0 || sets.value(code).find('\x1e') == std::string_view::npos) continue;
-      const auto parts = sets.parts(code);
-      for (const std::uint32_t member : parts.subspan(1)) {
-        for (const std::uint32_t value : expand(member)) papers.emplace_back(value, parts[0]);
-      }
+      const std::uint32_t paper = sets.parts(code)[0];
+      for (const std::uint32_t value : values_of(code)) papers.emplace_back(value, paper);
     }
-    totals = papers_per_value(std::move(papers), names.size());
+    totals = papers_per_value(std::move(papers), expansion->names.size());
   }
   Tally tally;
   for (std::uint32_t value = 0; value < totals.size(); ++value) {
-    if (totals[value] > 0 && !names[value].empty()) tally.emplace_back(names[value], totals[value]);
+    const std::string& name = expansion->names[value];
+    if (totals[value] > 0 && !name.empty()) tally.emplace_back(name, totals[value]);
   }
   return tally;
 }

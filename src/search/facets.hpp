@@ -31,6 +31,30 @@
 
 namespace concord::search {
 
+// A set slot's distinct values expanded into the facet values each counts for (regions
+// rolled up to their ancestors, each value once per set), so that a tally adds integers.
+struct SetExpansion {
+  std::vector<std::string> names;        // facet values, by value id
+  std::vector<std::uint32_t> begin;      // value ids of set code c: [begin[c], begin[c + 1])
+  std::vector<std::uint32_t> value_ids;  // (a per-paper set leaves its paper id out)
+};
+
+// Expansions of the slots a reader keeps in memory, reused while the column is the same
+// (one index revision). Owned by a Searcher, so used by one thread at a time.
+class ExpansionCache {
+ public:
+  std::shared_ptr<const SetExpansion> get(const std::string& field,
+                                          const std::shared_ptr<const ValueColumn>& column,
+                                          const std::function<SetExpansion()>& build);
+
+ private:
+  struct Entry {
+    std::shared_ptr<const ValueColumn> column;
+    std::shared_ptr<const SetExpansion> expansion;
+  };
+  std::map<std::string, Entry> entries_;
+};
+
 class FacetCounter {
  public:
   struct Context {
@@ -43,6 +67,9 @@ class FacetCounter {
     // Another handle on the same revision of the database, for counting on several threads;
     // none when there is no such handle (remote or several shards, a newer revision).
     std::function<std::optional<Xapian::Database>()> open_copy;
+    // Where expansions of in-memory slots are kept between searches; none to build them
+    // for every search.
+    ExpansionCache* expansions = nullptr;
   };
 
   // One slot counted during a match, by whichever spy suits the database.
@@ -54,6 +81,8 @@ class FacetCounter {
     // Adds the counts of a fresh() counter that saw other documents.
     void add(const SlotCounter& other);
     [[nodiscard]] bool in_memory() const { return column_spy_ != nullptr; }
+    // The column behind the counts, or null when they come from Xapian's value streams.
+    [[nodiscard]] std::shared_ptr<const ValueColumn> column() const;
     ~SlotCounter();
     SlotCounter(const SlotCounter&) = delete;
     SlotCounter& operator=(const SlotCounter&) = delete;
@@ -107,6 +136,7 @@ class FacetCounter {
   [[nodiscard]] std::map<std::string, Tally> tally_key_fields(
       const std::vector<std::string>& fields, const SlotCounter& counts) const;
   [[nodiscard]] Tally tally_set_field(const std::string& field, const SlotCounter& counts) const;
+  [[nodiscard]] SetExpansion expand(const std::string& field, const ValueTable& sets) const;
   [[nodiscard]] std::vector<FacetValue> present(const std::string& field, const Tally& counts,
                                                 FacetInfo& info) const;
 
@@ -115,6 +145,8 @@ class FacetCounter {
   std::map<std::string, bool> wanted_;  // facet -> counts papers
   const FilterSet& filters_;
   Context context_;
+  // Expansions the tallies' names point into, kept until the facets are presented.
+  mutable std::vector<std::shared_ptr<const SetExpansion>> expansions_in_use_;
   Xapian::doccount per_doc_ = 0;
   double time_limit_ = 0;
   // Paper-level facets (doc, year, lang, issuer, country, type) all come from one spy over

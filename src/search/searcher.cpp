@@ -79,6 +79,7 @@ struct Searcher::Impl {
   SearchLimits limits;
   Analyzer analyzer;
   search::QueryCompiler compiler;
+  search::ExpansionCache expansions;  // facet set expansions of the reader's in-memory slots
 
   SearchResponse run(const SearchRequest& request);
   void run_match(const SearchRequest& request, const search::CompiledQuery& compiled,
@@ -243,7 +244,7 @@ void Searcher::Impl::run_match(const SearchRequest& request, const search::Compi
           search::FacetCounter::Context{
               *taxonomy, *gazetteer, [&] { return reader.document_table(); },
               [&](Xapian::valueno slot) { return reader.impl().column(slot); },
-              [&] { return reader.impl().open_copy(); }});
+              [&] { return reader.impl().open_copy(); }, &expansions});
       enquire.set_time_limit(limits.max_seconds);
       const auto match_started = std::chrono::steady_clock::now();
       // Two passes: an unranked one that feeds every match to the facet spies, then the

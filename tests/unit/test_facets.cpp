@@ -288,6 +288,12 @@ TEST_CASE("facet slots kept in memory follow the index when it changes", "[integ
     return got;
   };
   CHECK(years() == "2023=1 2022=3 2021=3 ");  // newest first
+  const auto counts_of = [](const SearchResponse& response, const std::string& field) {
+    std::map<std::string, std::uint64_t> counts;
+    for (const auto& fv : response.facets.at(field)) counts[fv.value] = fv.count;
+    return counts;
+  };
+  const auto regions_before = counts_of(searcher.search(request), "region");
   // delta moves to 2024 and gains a paragraph about peace.
   test::write_file(dir / "docs" / "delta.meta.json",
                    "{\"date\": \"2024-01-01\", \"country\": \"Nigeria\"}");
@@ -296,6 +302,17 @@ TEST_CASE("facet slots kept in memory follow the index when it changes", "[integ
   REQUIRE(run_index(options).updated == 1);
   REQUIRE(reader.reopen());
   CHECK(years() == "2024=2 2022=3 2021=3 ");
+  // Topic and region counts, whose expansions the searcher keeps per revision, agree with a
+  // reader opened afresh.
+  IndexReader fresh_reader = IndexReader::open(IndexLocation::directory(options.index_dir));
+  Searcher fresh(fresh_reader);
+  const SearchResponse kept = searcher.search(request);
+  const SearchResponse expected = fresh.search(request);
+  for (const std::string field : {"region", "topic"}) {
+    INFO("facet " << field);
+    CHECK(counts_of(kept, field) == counts_of(expected, field));
+  }
+  CHECK(counts_of(kept, "region") != regions_before);  // delta's new paragraph is about Africa
 }
 
 TEST_CASE("regions roll up, filters OR within a field and AND across fields",
