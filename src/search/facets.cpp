@@ -54,39 +54,33 @@ class DocidRange : public Xapian::PostingSource {
   Xapian::doccount most_ = 0;
 };
 
-// Threads of this process running a counting match right now. A search splits its count
-// only over cores no other count is using, so that concurrent searches (a server under
-// load) do not pile threads onto busy cores.
-std::atomic<std::size_t> counting_threads{0};
+// Searches of this process between counting and presenting facets right now. A search
+// splits its count only over its share of the cores, so that concurrent searches (a server
+// under load) do not pile threads onto cores that are all busy already.
+std::atomic<std::size_t> active_searches{0};
 
-class ThreadReservation {
- public:
-  explicit ThreadReservation(std::size_t threads) : threads_(threads) {
-    counting_threads += threads_;
-  }
-  ~ThreadReservation() { counting_threads -= threads_; }
-  ThreadReservation(const ThreadReservation&) = delete;
-  ThreadReservation& operator=(const ThreadReservation&) = delete;
-
- private:
-  std::size_t threads_;
-};
-
-// How many document-id ranges a counting match over `last` ids splits into: one per idle
-// core, each of at least 50,000 ids (CONCORD_COUNT_RANGE_DOCS), below which a thread and a
-// database handle cost more than they save.
+// How many document-id ranges a counting match over `last` ids splits into: one per core of
+// this search's share, each of at least 50,000 ids (CONCORD_COUNT_RANGE_DOCS), below which
+// a thread and a database handle cost more than they save.
 std::size_t counting_ranges(Xapian::docid last) {
   std::size_t per_range = 50000;
   if (const char* env = std::getenv("CONCORD_COUNT_RANGE_DOCS"); env != nullptr && *env != '\0') {
     per_range = std::max<std::size_t>(1, std::strtoull(env, nullptr, 10));
   }
   const std::size_t cores = std::max(2U, std::thread::hardware_concurrency());
-  const std::size_t busy = counting_threads.load();
-  const std::size_t idle = cores > busy ? cores - busy : 1;
-  return std::clamp<std::size_t>(last / per_range, 1, idle);
+  const std::size_t share = cores / std::max<std::size_t>(1, active_searches.load());
+  return std::clamp<std::size_t>(last / per_range, 1, std::max<std::size_t>(1, share));
 }
 
 }  // namespace
+
+FacetCounter::ActiveSearch::ActiveSearch() {
+  ++active_searches;
+}
+
+FacetCounter::ActiveSearch::~ActiveSearch() {
+  --active_searches;
+}
 
 // Counts codes by document id: a few nanoseconds per match, against a value-stream lookup
 // and a map insert for ValueCountMatchSpy. Only for local databases, whose document ids the
@@ -263,14 +257,10 @@ void FacetCounter::run_counting(const Xapian::Query& query,
     copies.push_back(std::move(*copy));
   }
   if (!splittable || copies.size() + own < ranges) {
-    {
-      const ThreadReservation reserved(1);
-      match(db_, query, counters);
-    }
+    match(db_, query, counters);
     if (meanwhile) meanwhile();
     return;
   }
-  const ThreadReservation reserved(ranges);
 
   const Xapian::docid last = db_.get_lastdocid();
   const auto bound = [&](std::size_t i) {

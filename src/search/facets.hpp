@@ -140,6 +140,13 @@ class FacetCounter {
   [[nodiscard]] std::vector<FacetValue> present(const std::string& field, const Tally& counts,
                                                 FacetInfo& info) const;
 
+  // Counted while this object lives, first so that a throwing constructor uncounts it.
+  struct ActiveSearch {
+    ActiveSearch();
+    ~ActiveSearch();
+    ActiveSearch(const ActiveSearch&) = delete;
+    ActiveSearch& operator=(const ActiveSearch&) = delete;
+  } active_;
   Xapian::Database db_;
   FacetRequest request_;
   std::map<std::string, bool> wanted_;  // facet -> counts papers
