@@ -246,11 +246,12 @@ void FacetCounter::run_counting(const Xapian::Query& query,
   // no collapsing (a paper's paragraphs may straddle two ranges) and a handle per thread.
   // The calling thread counts the first range itself unless it has other work meanwhile.
   std::vector<Xapian::Database> copies;
-  const std::size_t ranges = counting_ranges(db_.get_lastdocid());
+  const Xapian::docid last = db_.get_lastdocid();
+  const std::size_t ranges = counting_ranges(last);
   const std::size_t own = meanwhile ? 0 : 1;
   const bool splittable =
       ranges > 1 && per_doc_ == 0 && context_.open_copy &&
-      std::all_of(counters.begin(), counters.end(), [](auto* c) { return c->in_memory(); });
+      std::all_of(counters.begin(), counters.end(), [](auto* c) { return c->column() != nullptr; });
   while (splittable && copies.size() + own < ranges) {
     auto copy = context_.open_copy();
     if (!copy) break;
@@ -262,7 +263,6 @@ void FacetCounter::run_counting(const Xapian::Query& query,
     return;
   }
 
-  const Xapian::docid last = db_.get_lastdocid();
   const auto bound = [&](std::size_t i) {
     return static_cast<Xapian::docid>(1 + static_cast<std::uint64_t>(last) * i / ranges);
   };

@@ -80,7 +80,6 @@ class FacetCounter {
     [[nodiscard]] std::unique_ptr<SlotCounter> fresh() const;
     // Adds the counts of a fresh() counter that saw other documents.
     void add(const SlotCounter& other);
-    [[nodiscard]] bool in_memory() const { return column_spy_ != nullptr; }
     // The column behind the counts, or null when they come from Xapian's value streams.
     [[nodiscard]] std::shared_ptr<const ValueColumn> column() const;
     ~SlotCounter();
