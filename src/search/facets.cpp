@@ -59,17 +59,27 @@ class DocidRange : public Xapian::PostingSource {
 // under load) do not pile threads onto cores that are all busy already.
 std::atomic<std::size_t> active_searches{0};
 
-// How many document-id ranges a counting match over `last` ids splits into: one per core of
-// this search's share, each of at least 50,000 ids (CONCORD_COUNT_RANGE_DOCS), below which
-// a thread and a database handle cost more than they save.
-std::size_t counting_ranges(Xapian::docid last) {
-  std::size_t per_range = 50000;
+// How a counting match over `last` ids splits: into chunks of at least 50,000 ids
+// (CONCORD_COUNT_RANGE_DOCS), below which a match's setup costs more than it saves, shared
+// by one thread per core of this search's share. Chunks outnumber threads (up to four each)
+// so that a thread that ranked the page first, or ran slow, still gets its part.
+struct CountingPlan {
+  std::size_t threads = 1;
+  std::size_t chunks = 1;
+};
+
+CountingPlan counting_plan(Xapian::docid last) {
+  std::size_t per_chunk = 50000;
   if (const char* env = std::getenv("CONCORD_COUNT_RANGE_DOCS"); env != nullptr && *env != '\0') {
-    per_range = std::max<std::size_t>(1, std::strtoull(env, nullptr, 10));
+    per_chunk = std::max<std::size_t>(1, std::strtoull(env, nullptr, 10));
   }
   const std::size_t cores = std::max(2U, std::thread::hardware_concurrency());
   const std::size_t share = cores / std::max<std::size_t>(1, active_searches.load());
-  return std::clamp<std::size_t>(last / per_range, 1, std::max<std::size_t>(1, share));
+  const std::size_t most = std::max<std::size_t>(1, last / per_chunk);
+  CountingPlan plan;
+  plan.threads = std::clamp<std::size_t>(most, 1, std::max<std::size_t>(1, share));
+  plan.chunks = std::clamp<std::size_t>(most, plan.threads, 4 * plan.threads);
+  return plan;
 }
 
 }  // namespace
@@ -242,29 +252,38 @@ void FacetCounter::run_counting(const Xapian::Query& query,
     enquire.get_mset(0, 0, all);
   };
 
-  // Ranges need a column per slot (the spies are then plain integer counters that add up),
-  // no collapsing (a paper's paragraphs may straddle two ranges) and a handle per thread.
-  // The calling thread counts the first range itself unless it has other work meanwhile.
+  // Chunks need a column per slot (the spies are then plain integer counters that add up),
+  // no collapsing (a paper's paragraphs may straddle two chunks) and a handle per thread.
   std::vector<Xapian::Database> copies;
   const Xapian::docid last = db_.get_lastdocid();
-  const std::size_t ranges = counting_ranges(last);
-  const std::size_t own = meanwhile ? 0 : 1;
+  const CountingPlan plan = counting_plan(last);
   const bool splittable =
-      ranges > 1 && per_doc_ == 0 && context_.open_copy &&
+      plan.threads > 1 && per_doc_ == 0 && context_.open_copy &&
       std::all_of(counters.begin(), counters.end(), [](auto* c) { return c->column() != nullptr; });
-  while (splittable && copies.size() + own < ranges) {
+  while (splittable && copies.size() + 1 < plan.threads) {
     auto copy = context_.open_copy();
     if (!copy) break;
     copies.push_back(std::move(*copy));
   }
-  if (!splittable || copies.size() + own < ranges) {
+  if (copies.empty()) {
     match(db_, query, counters);
     if (meanwhile) meanwhile();
     return;
   }
 
-  const auto bound = [&](std::size_t i) {
-    return static_cast<Xapian::docid>(1 + static_cast<std::uint64_t>(last) * i / ranges);
+  // Each thread takes the next chunk until none is left. The calling thread ranks the page
+  // first (`meanwhile`) and then joins in: on two cores this was 10 to 20% faster than
+  // one fixed range per thread beside the ranking, which left a core idle at either end.
+  std::atomic<std::size_t> next_chunk{0};
+  const auto take_chunks = [&](const Xapian::Database& db, const Xapian::Query& q,
+                               const std::vector<SlotCounter*>& spies) {
+    for (std::size_t i; (i = next_chunk++) < plan.chunks;) {
+      const auto bound = [&](std::size_t k) {
+        return static_cast<Xapian::docid>(1 + static_cast<std::uint64_t>(last) * k / plan.chunks);
+      };
+      DocidRange range(bound(i), bound(i + 1));
+      match(db, Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(&range)), spies);
+    }
   };
   // Xapian::Query counts its references without atomics: each thread gets its own copy.
   const std::string wire = query.serialise();
@@ -275,23 +294,16 @@ void FacetCounter::run_counting(const Xapian::Query& query,
     helpers.push_back(std::async(std::launch::async, [&, i] {
       std::vector<SlotCounter*> spies;
       for (const auto& c : theirs[i]) spies.push_back(c.get());
-      DocidRange range(bound(i + own), bound(i + own + 1));
-      match(copies[i],
-            Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query::unserialise(wire),
-                          Xapian::Query(&range)),
-            spies);
+      take_chunks(copies[i], Xapian::Query::unserialise(wire), spies);
     }));
   }
   std::exception_ptr failure;
   try {
-    if (meanwhile) {
-      meanwhile();
-    } else {
-      DocidRange range(bound(0), bound(1));
-      match(db_, Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(&range)), counters);
-    }
+    if (meanwhile) meanwhile();
+    take_chunks(db_, query, counters);
   } catch (...) {
     failure = std::current_exception();
+    next_chunk = plan.chunks;  // the helpers stop after their current chunk
   }
   for (auto& helper : helpers) {
     try {
