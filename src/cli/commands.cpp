@@ -30,6 +30,17 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
   return out;
 }
 
+// "1 paper", "2 papers".
+std::string counted(std::uint64_t n, std::string_view noun) {
+  return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
+}
+
+// A query as the person typed it, in quotes unless it is a quoted phrase already.
+std::string quoted(const std::string& query) {
+  if (query.size() >= 2 && query.front() == '"' && query.back() == '"') return query;
+  return "\"" + query + "\"";
+}
+
 std::string breadcrumb(const std::vector<std::string>& path, std::size_t width) {
   std::vector<std::string> shown;
   for (const auto& h : path) shown.push_back(ellipsize(h, width));
@@ -72,8 +83,8 @@ void print_report(const IndexReport& r, bool quiet) {
       case FileOutcome::Status::kUpdated:
         if (!quiet) {
           std::cout << (f.status == FileOutcome::Status::kAdded ? "added " : "updated") << "  "
-                    << f.doc_id << "  (" << f.paragraphs << " paragraphs)  " << style.dim(f.path)
-                    << "\n";
+                    << f.doc_id << "  (" << counted(f.paragraphs, "paragraph") << ")  "
+                    << style.dim(f.path) << "\n";
         }
         for (const auto& w : f.warnings) std::cout << "         warning: " << w << "\n";
         break;
@@ -85,11 +96,11 @@ void print_report(const IndexReport& r, bool quiet) {
     }
   }
   std::cout << fmt::format(
-      "{} added, {} updated, {} unchanged, {} removed, {} failed; {} paragraphs written in {:.2f} "
-      "s. "
-      "Index: {} papers, {} paragraphs.\n",
-      r.added, r.updated, r.unchanged, r.removed, r.failed, r.paragraphs_written, r.seconds,
-      r.index_documents, r.index_paragraphs);
+      "{} added, {} updated, {} unchanged, {} removed, {} failed; {} written in {:.2f} s. "
+      "Index: {}, {}.\n",
+      r.added, r.updated, r.unchanged, r.removed, r.failed,
+      counted(r.paragraphs_written, "paragraph"), r.seconds, counted(r.index_documents, "paper"),
+      counted(r.index_paragraphs, "paragraph"));
   if (r.failed > 0) {
     std::cout << style.error(fmt::format("{} file(s) could not be indexed:", r.failed)) << "\n";
     for (const auto& f : r.files) {
@@ -108,12 +119,12 @@ SortOrder parse_sort(const std::string& s) {
 void print_search(const SearchResponse& r, bool show_facets) {
   const Style style = stdout_style();
   if (r.total == 0) {
-    std::cout << "No paragraphs match " << style.bold("\"" + r.query + "\"") << ".\n";
+    std::cout << "No paragraphs match " << style.bold(quoted(r.query)) << ".\n";
   } else {
-    std::cout << fmt::format(
-        "{} paragraph{} match{} {} (showing {}\xE2\x80\x93{}, {:.1f} ms)\n", r.total,
-        r.total == 1 ? "" : "s", r.total == 1 ? "es" : "", style.bold("\"" + r.query + "\""),
-        r.offset + (r.results.empty() ? 0 : 1), r.offset + r.results.size(), r.took_ms);
+    std::cout << fmt::format("{} paragraph{} match{} {} (showing {}\xE2\x80\x93{}, {:.1f} ms)\n",
+                             r.total, r.total == 1 ? "" : "s", r.total == 1 ? "es" : "",
+                             style.bold(quoted(r.query)), r.offset + (r.results.empty() ? 0 : 1),
+                             r.offset + r.results.size(), r.took_ms);
   }
   if (!r.unavailable_shards.empty()) {
     std::cout << style.bold("partial results:") << " shard " << join(r.unavailable_shards, ", ")
@@ -251,10 +262,10 @@ int run_documents_command(const GlobalOptions& global) {
   for (const auto& d : docs) {
     std::cout << style.bold(d.meta.id) << "  " << (d.meta.date.empty() ? "-" : d.meta.date) << "  "
               << ellipsize(d.meta.title, 70) << "  "
-              << style.dim(fmt::format("{} paragraphs", d.paragraph_count)) << "\n";
+              << style.dim(counted(d.paragraph_count, "paragraph")) << "\n";
   }
-  std::cout << docs.size() << " paper" << (docs.size() == 1 ? "" : "s") << ", "
-            << reader.paragraph_count() << " paragraphs\n";
+  std::cout << counted(docs.size(), "paper") << ", "
+            << counted(reader.paragraph_count(), "paragraph") << "\n";
   return kExitOk;
 }
 
@@ -327,7 +338,8 @@ int run_inspect_command(const GlobalOptions& global, const std::string& file) {
     std::cout << style.dim(fmt::format("  ¶{:<4}", p.ordinal)) << ellipsize(p.text, 100) << "\n";
   }
   std::cout << "\n"
-            << paper.sections.size() << " sections, " << paper.paragraphs.size() << " paragraphs\n";
+            << counted(paper.sections.size(), "section") << ", "
+            << counted(paper.paragraphs.size(), "paragraph") << "\n";
   return kExitOk;
 }
 
@@ -437,10 +449,10 @@ int run_compare_command(const GlobalOptions& global, const CompareCommandOptions
   if (c.identical) std::cout << "The two papers have the same wording throughout.\n";
   std::cout << fmt::format(
       "{} of A's wording is found unchanged in B. {} aligned pairs ({} split, {} merged{}); "
-      "{} paragraphs only in A, {} only in B. ({:.1f} ms)\n",
+      "{} only in A, {} only in B. ({:.1f} ms)\n",
       percent(c.a_words_found, c.a_words), c.pairs.size(), splits, merges,
-      regrouped ? fmt::format(", {} regrouped", regrouped) : "", c.a_only.size(), c.b_only.size(),
-      c.took_ms);
+      regrouped ? fmt::format(", {} regrouped", regrouped) : "",
+      counted(c.a_only.size(), "paragraph"), c.b_only.size(), c.took_ms);
   std::cout << "\n" << style.bold("By section of A") << "\n";
   for (const auto& s : c.sections) {
     std::cout << fmt::format(
@@ -520,9 +532,9 @@ int run_trace_command(const GlobalOptions& global, const TraceCommandOptions& op
     return kExitOk;
   }
   const Style style = stdout_style();
-  std::cout << style.bold("\"" + r.phrase + "\"")
-            << fmt::format(": {} paragraphs in {} papers ({:.1f} ms)\n", r.paragraphs, r.documents,
-                           r.took_ms);
+  std::cout << style.bold(quoted(r.phrase))
+            << fmt::format(": {} in {} ({:.1f} ms)\n", counted(r.paragraphs, "paragraph"),
+                           counted(r.documents, "paper"), r.took_ms);
   if (r.undated_paragraphs > 0) {
     const std::string occurrences =
         fmt::format("{} occurrence{} in papers without a date", r.undated_paragraphs,
@@ -586,8 +598,8 @@ int run_serve_command(const GlobalOptions& global, const ServeCommandOptions& op
   {
     // Fail early, with the usual message, when there is no index.
     IndexReader reader = IndexReader::open(serve.index);
-    std::cout << fmt::format("Concord: {} papers, {} paragraphs from {}\n", reader.document_count(),
-                             reader.paragraph_count(), global.index_dir);
+    std::cout << fmt::format("Concord: {}, {} from {}\n", counted(reader.document_count(), "paper"),
+                             counted(reader.paragraph_count(), "paragraph"), global.index_dir);
   }
   server::serve(serve, [](const std::string& url) {
     std::cout << "Serving at " << url << "  (Ctrl-C to stop)" << std::endl;

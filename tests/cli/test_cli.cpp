@@ -31,7 +31,8 @@ const Indexed& indexed() {
 TEST_CASE("index then search --json round trip", "[cli]") {
   const auto& i = indexed();
   REQUIRE(i.result.exit_code == 0);
-  CHECK_THAT(i.result.out, Catch::Contains("1 added") && Catch::Contains("114 paragraphs"));
+  CHECK_THAT(i.result.out,
+             Catch::Contains("1 added") && Catch::Contains("Index: 1 paper, 114 paragraphs."));
 
   const auto r = ct::concord({"search", "--index", i.index, "--json", "\"ASEAN way\""});
   REQUIRE(r.exit_code == 0);
@@ -69,6 +70,11 @@ TEST_CASE("human output shows breadcrumb and snippet", "[cli]") {
   CHECK_THAT(r.out, Catch::Contains("3. Key cooperation directions › (14) Strengthen biosecurity"));
   CHECK_THAT(r.out, Catch::Contains("[biosecurity]"));
   CHECK_THAT(r.out, Catch::Contains("gsi-concept-paper:85"));
+
+  // A quoted phrase is echoed as typed, not in a second pair of quotes.
+  const auto phrase = ct::concord({"search", "--index", indexed().index, "\"ASEAN way\""});
+  REQUIRE(phrase.exit_code == 0);
+  CHECK_THAT(phrase.out, Catch::StartsWith("1 paragraph matches \"ASEAN way\" (showing 1"));
 }
 
 TEST_CASE("exit codes: bad query 2, unknown filter 2, missing index 4", "[cli]") {
@@ -344,7 +350,7 @@ TEST_CASE("compare, similar and trace from the command line", "[cli][compare]") 
   REQUIRE(r.exit_code == 0);
   CHECK(json::parse(r.out)["paragraphs"].get<int>() >= 1);
   r = ct::concord({"trace", "--index", indexed().index, "outer space"});
-  CHECK_THAT(r.out, Catch::Contains("\"outer space\": 4 paragraphs in 1 papers") &&
+  CHECK_THAT(r.out, Catch::Contains("\"outer space\": 4 paragraphs in 1 paper (") &&
                         Catch::Contains("2023"));
 
   // Papers without dates: the missing timeline is explained, not silently left out.
