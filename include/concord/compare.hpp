@@ -111,6 +111,8 @@ struct SimilarResponse {
   // (it is a candidate, checked in the order of how many probes it holds).
   std::size_t guaranteed_run = 0;
   std::vector<SimilarHit> results;
+  // Shards that did not answer: their paragraphs were neither candidates nor hits.
+  std::vector<std::string> unavailable_shards;
   double took_ms = 0;
 };
 
@@ -157,6 +159,8 @@ struct TraceResponse {
   std::optional<SearchHit> first;        // earliest dated occurrence
   std::optional<SearchHit> latest;
   std::vector<SearchHit> examples;  // in date order
+  // Shards that did not answer: the counts, timeline and occurrences miss their papers.
+  std::vector<std::string> unavailable_shards;
   double took_ms = 0;
 };
 

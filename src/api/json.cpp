@@ -262,9 +262,14 @@ json similar(const SimilarResponse& r) {
   }
   json source = {{"id", r.source_id}, {"text", r.source_text}, {"words", r.source_words}};
   if (r.source) source["paragraph"] = hit(*r.source);
-  return {{"source", source},   {"candidates", r.candidates},
-          {"probes", r.probes}, {"guaranteed_run", r.guaranteed_run},
-          {"results", results}, {"took_ms", r.took_ms}};
+  return {{"source", source},
+          {"candidates", r.candidates},
+          {"probes", r.probes},
+          {"guaranteed_run", r.guaranteed_run},
+          {"results", results},
+          {"partial", !r.unavailable_shards.empty()},
+          {"unavailable_shards", r.unavailable_shards},
+          {"took_ms", r.took_ms}};
 }
 
 json trace(const TraceResponse& r) {
@@ -294,6 +299,8 @@ json trace(const TraceResponse& r) {
           {"timeline", timeline},
           {"per_document", docs},
           {"examples", examples},
+          {"partial", !r.unavailable_shards.empty()},
+          {"unavailable_shards", r.unavailable_shards},
           {"took_ms", r.took_ms}};
 }
 

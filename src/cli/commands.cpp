@@ -41,6 +41,14 @@ std::string quoted(const std::string& query) {
   return "\"" + query + "\"";
 }
 
+// A sharded index with a shard down answers from the others: say so before the results.
+void print_partial(const Style& style, const std::vector<std::string>& unavailable,
+                   std::string_view missing_from) {
+  if (unavailable.empty()) return;
+  std::cout << style.bold("partial results:") << " shard " << join(unavailable, ", ")
+            << " unavailable; its papers are missing from " << missing_from << "\n";
+}
+
 std::string breadcrumb(const std::vector<std::string>& path, std::size_t width) {
   std::vector<std::string> shown;
   for (const auto& h : path) shown.push_back(ellipsize(h, width));
@@ -126,10 +134,7 @@ void print_search(const SearchResponse& r, bool show_facets) {
                              style.bold(quoted(r.query)), r.offset + (r.results.empty() ? 0 : 1),
                              r.offset + r.results.size(), r.took_ms);
   }
-  if (!r.unavailable_shards.empty()) {
-    std::cout << style.bold("partial results:") << " shard " << join(r.unavailable_shards, ", ")
-              << " unavailable; its papers are missing from counts and hits\n";
-  }
+  print_partial(style, r.unavailable_shards, "counts and hits");
   for (const auto& w : r.warnings) std::cout << "warning: " << w << "\n";
   std::size_t rank = r.offset;
   for (const auto& hit : r.results) {
@@ -503,6 +508,7 @@ int run_similar_command(const GlobalOptions& global, const SimilarCommandOptions
   std::cout << fmt::format(
       "{} paragraph{} share wording with the source ({} words; {} candidates checked, {:.1f} ms)\n",
       r.results.size(), r.results.size() == 1 ? "" : "s", r.source_words, r.candidates, r.took_ms);
+  print_partial(style, r.unavailable_shards, "the candidates");
   std::size_t rank = 0;
   for (const auto& h : r.results) {
     std::string head = h.hit.doc.title;
@@ -535,6 +541,7 @@ int run_trace_command(const GlobalOptions& global, const TraceCommandOptions& op
   std::cout << style.bold(quoted(r.phrase))
             << fmt::format(": {} in {} ({:.1f} ms)\n", counted(r.paragraphs, "paragraph"),
                            counted(r.documents, "paper"), r.took_ms);
+  print_partial(style, r.unavailable_shards, "the counts, timeline and occurrences");
   if (r.undated_paragraphs > 0) {
     const std::string occurrences =
         fmt::format("{} occurrence{} in papers without a date", r.undated_paragraphs,

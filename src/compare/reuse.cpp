@@ -288,6 +288,7 @@ SimilarResponse ReuseFinder::find(const SimilarRequest& request) {
   } catch (const Xapian::Error& e) {
     xapian_util::rethrow(e, "similar");
   }
+  response.unavailable_shards = reader.unavailable_shards();
   response.took_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return response;

@@ -102,6 +102,7 @@ TraceResponse trace_phrase(IndexReader& reader, const TraceRequest& request) {
   dated.limit = 1;
   const SearchResponse newest = searcher.search(dated);
   if (!newest.results.empty()) out.latest = newest.results.front();
+  out.unavailable_shards = reader.unavailable_shards();
   out.took_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return out;

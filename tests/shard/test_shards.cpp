@@ -310,6 +310,9 @@ TEST_CASE("a shard going down gives flagged partial results, or an error when as
   request.query = "peace";
   const auto before = searcher.search(request);
   CHECK(before.unavailable_shards.empty());
+  TraceRequest trace;
+  trace.phrase = "peace";
+  CHECK(json::trace(trace_phrase(remote, trace))["partial"] == false);
 
   // Killed between two queries of an open reader: the next query notices mid-match.
   s1.stop();
@@ -321,6 +324,17 @@ TEST_CASE("a shard going down gives flagged partial results, or an error when as
   Searcher shard1_searcher(shard1);
   CHECK(after.total == before.total - shard1_searcher.search(request).total);
   CHECK(json::search(after)["partial"] == true);
+
+  // The phrase trace and the similar-wording search say so too.
+  const TraceResponse traced = trace_phrase(remote, trace);
+  CHECK(traced.unavailable_shards == std::vector<std::string>{s1.url()});
+  CHECK(traced.paragraphs == after.total);
+  CHECK(json::trace(traced)["partial"] == true);
+  SimilarRequest similar;
+  similar.text = "the maintenance of international peace and security in the world";
+  const SimilarResponse alike = ReuseFinder(remote).find(similar);
+  CHECK(alike.unavailable_shards == std::vector<std::string>{s1.url()});
+  CHECK(json::similar(alike)["partial"] == true);
 
   request.require_complete = true;
   try {
@@ -339,6 +353,9 @@ TEST_CASE("a shard going down gives flagged partial results, or an error when as
   CHECK(j["partial"] == true);
   CHECK(j["unavailable_shards"][0] == s1.url());
   CHECK(test::http_get(server.port(), "/api/search?q=peace&complete=true").status == 503);
+  const auto t = test::http_get(server.port(), "/api/trace?phrase=peace");
+  REQUIRE(t.status == 200);
+  CHECK(nlohmann::json::parse(t.body)["unavailable_shards"][0] == s1.url());
 }
 
 TEST_CASE("a replica made by xapian-replicate serves reads like its master", "[shards]") {

@@ -416,6 +416,11 @@ uiTest('7b. a shard that is down makes the results visibly partial', async ({ pa
   // The reachable shard is the whole sample here, so the hits themselves are all there.
   assert.equal(await summaryTotal(page), paragraphs(full.body.total));
   await shot(page, '07c-partial-results');
+  // The tools say it too: a phrase trace from the same server.
+  await afterTool(page, 'trace', () => page.goto(`${partial}/?view=trace&phrase=security`), '/api/trace?');
+  const notice = page.locator('#trace-result .partial-notice');
+  assert.ok(await notice.isVisible(), 'the trace shows the partial-results notice');
+  assert.match(await notice.textContent(), /^Partial results: shard tcp:\/\/127\.0\.0\.1:1 unavailable; the counts/);
 });
 
 uiTest('8. the keyboard reaches the search box, facets, the region tree and chips', async ({ page }) => {

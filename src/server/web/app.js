@@ -553,6 +553,14 @@
     });
   }
 
+  // A tool's answer from a sharded index with a shard down: say what it misses.
+  function partialNotice(data, missing) {
+    if (!data.partial) return null;
+    return el('ul', { class: 'warnings partial-notice' }, el('li', {
+      text: `Partial results: shard ${(data.unavailable_shards || []).join(', ')} unavailable; ${missing} miss its papers.`,
+    }));
+  }
+
   function renderWarnings(warnings) {
     ui.warnings.replaceChildren(...warnings.map((w) => el('li', { text: w })));
     ui.warnings.hidden = warnings.length === 0;
@@ -1749,7 +1757,8 @@
       breadcrumb(para.section, para.section_number),
       el('blockquote', { class: 'source-text' }, (data.source && data.source.text) || para.text || ''),
       el('p', { class: 'source-foot' }, `¶ ${para.paragraph}`,
-        data.source && typeof data.source.words === 'number' ? ` · ${plural(data.source.words, 'word', 'words')}` : ''));
+        data.source && typeof data.source.words === 'number' ? ` · ${plural(data.source.words, 'word', 'words')}` : ''),
+      partialNotice(data, 'the similar paragraphs'));
     ui.similarSource.hidden = false;
 
     const results = data.results || [];
@@ -1852,7 +1861,8 @@
           ? 'None of them is in a dated paper, so there is no timeline.'
           : `${fmt(total - dated)} of them ${total - dated === 1 ? 'is' : 'are'} in papers without a date, so not on the timeline.`)
         : null,
-      !total ? el('p', { class: 'trace-note' }, state.variation ? 'Check the spelling, or use fewer words.' : 'Check the spelling, or allow some variation.') : null);
+      !total ? el('p', { class: 'trace-note' }, state.variation ? 'Check the spelling, or use fewer words.' : 'Check the spelling, or allow some variation.') : null,
+      partialNotice(data, 'the counts, the timeline and the occurrences'));
 
     const parts = [summary];
     if (data.first || data.latest) {
