@@ -202,6 +202,14 @@ Paper parse_source(const SourceFile& source, const IngestOptions& options,
   if (paper.meta.id.empty()) paper.meta.id = slugify(source.path.stem().string());
   if (paper.meta.id.empty()) paper.meta.id = "doc-" + source.fingerprint.substr(0, 8);
   if (paper.meta.title.empty()) paper.meta.title = source.path.stem().string();
+  // The weakest source of a date, below the text, front matter, sidecar and metadata table,
+  // and the only one many collections have ("2017.txt", "CHN_77_2022.txt"). A dateline's
+  // month and day ("--02-21") take its year.
+  if (paper.meta.year() == 0) {
+    DocumentMeta named;
+    named.date = ingest::date_from_file_name(source.path.stem().string());
+    ingest::merge_meta(paper.meta, named);
+  }
   return paper;
 }
 

@@ -225,6 +225,62 @@ void merge_meta(DocumentMeta& base, const DocumentMeta& over) {
   for (const auto& [k, v] : over.extra) base.extra[k] = v;
 }
 
+std::string date_from_file_name(std::string_view name) {
+  struct Run {
+    std::size_t begin, end;
+  };
+  std::vector<Run> runs;  // the name's runs of ASCII digits
+  for (std::size_t i = 0; i < name.size();) {
+    if (name[i] < '0' || name[i] > '9') {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < name.size() && name[j] >= '0' && name[j] <= '9') ++j;
+    runs.push_back({i, j});
+    i = j;
+  }
+  const auto digits = [&](const Run& r) { return name.substr(r.begin, r.end - r.begin); };
+  const auto plausible_year = [](int y) { return y >= 1900 && y <= 2099; };
+  const auto date_of = [&](std::string_view y, std::string_view m, std::string_view d) {
+    const int year = to_int(y), month = to_int(m), day = to_int(d);
+    if (!plausible_year(year) || month < 1 || month > 12 || day < 1 || day > 31) {
+      return std::string();
+    }
+    return iso_date(year, month, day);
+  };
+  std::vector<std::string> dates, years;
+  for (std::size_t k = 0; k < runs.size(); ++k) {
+    const std::string_view run = digits(runs[k]);
+    if (run.size() == 8) {
+      if (auto d = date_of(run.substr(0, 4), run.substr(4, 2), run.substr(6, 2)); !d.empty()) {
+        dates.push_back(std::move(d));
+      }
+    } else if (run.size() == 4 && plausible_year(to_int(run))) {
+      years.emplace_back(run);
+      // YYYY-MM-DD: two more runs of two digits, each after one separator.
+      const auto joined = [&](std::size_t a, std::size_t b) {
+        const std::size_t gap = runs[b].begin - runs[a].end;
+        const char sep = name[runs[a].end];
+        return gap == 1 && (sep == '-' || sep == '_' || sep == '.');
+      };
+      if (k + 2 < runs.size() && digits(runs[k + 1]).size() == 2 &&
+          digits(runs[k + 2]).size() == 2 && joined(k, k + 1) && joined(k + 1, k + 2)) {
+        if (auto d = date_of(run, digits(runs[k + 1]), digits(runs[k + 2])); !d.empty()) {
+          dates.push_back(std::move(d));
+        }
+      }
+    }
+  }
+  const auto single = [](std::vector<std::string>& found) {
+    std::sort(found.begin(), found.end());
+    found.erase(std::unique(found.begin(), found.end()), found.end());
+    return found.size() == 1 ? found.front() : std::string();
+  };
+  if (!dates.empty()) return single(dates);
+  return single(years);
+}
+
 std::optional<DocumentMeta> parse_front_matter(const std::vector<std::string_view>& lines,
                                                std::size_t& body_start, const std::string& origin) {
   body_start = 0;

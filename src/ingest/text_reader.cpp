@@ -301,6 +301,17 @@ class TextParser {
           "señor", "senor"}) {
       if (head.rfind(greeting, 0) == 0) return false;
     }
+    // The name of a paper's opening section is a heading of the paper, not its title.
+    std::string whole(trim(line));
+    for (char& c : whole) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const std::string_view section :
+         {"preface", "foreword", "introduction", "contents", "table of contents", "summary",
+          "executive summary", "abstract", "preamble", "overview", "acknowledgements",
+          "acknowledgments", "\xE5\x89\x8D\xE8\xA8\x80" /* 前言 */,
+          "\xE5\xBA\x8F\xE8\xA8\x80" /* 序言 */, "\xE5\xBC\x95\xE8\xA8\x80" /* 引言 */,
+          "\xE7\x9B\xAE\xE5\xBD\x95" /* 目录 */, "\xE6\x91\x98\xE8\xA6\x81" /* 摘要 */}) {
+      if (whole == section) return false;
+    }
     std::size_t words = 1;
     for (const char c : line) words += c == ' ' ? 1 : 0;
     if (words > 25) return false;

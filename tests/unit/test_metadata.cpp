@@ -82,4 +82,41 @@ TEST_CASE("a paper without metadata gets its id and title from the file name", "
   CHECK(p.meta.id == "chn_77_2022");
   CHECK(p.meta.title == "CHN_77_2022");
   CHECK(p.meta.language == "en");
+  CHECK(p.meta.date == "2022");  // the one year in the name; 77 is the session
+
+  // The name of an opening section is not the paper's title, and stays in its text.
+  test::write_file(dir / "nss.txt", "Preface\n\nOur great Nation stands at a crossroads.\n");
+  const Paper preface = read_paper(dir / "nss.txt");
+  CHECK(preface.meta.title == "nss");
+  REQUIRE(preface.paragraphs.size() == 2);
+  CHECK(preface.paragraphs[0].text == "Preface");
+  test::write_file(dir / "gwr.txt",
+                   "政府工作报告\n\n各位代表：现在，我代表国务院，向大会报告政府工作。\n");
+  CHECK(read_paper(dir / "gwr.txt").meta.title == "政府工作报告");
+}
+
+TEST_CASE("a file name dates a paper that has no other date", "[unit][metadata]") {
+  test::TempDir dir;
+  const auto date_of = [&](const std::string& name, const std::string& text = "Some text.\n") {
+    test::write_file(dir / name, text);
+    return read_paper(dir / name).meta.date;
+  };
+  CHECK(date_of("2017.txt") == "2017");
+  CHECK(date_of("brief-2023-02-21.md") == "2023-02-21");
+  CHECK(date_of("brief_2023_02_21.txt") == "2023-02-21");
+  CHECK(date_of("note 20190304.txt") == "2019-03-04");
+  CHECK(date_of("UNGA79 speech 2024.txt") == "2024");
+  // Nothing that reads as one date: no date rather than a guess.
+  CHECK(date_of("review 1990-2000.txt").empty());
+  CHECK(date_of("resolution 1325.txt").empty());
+  CHECK(date_of("notes.txt").empty());
+  CHECK(date_of("2023-13-45.txt") == "2023");  // not a calendar date, still one year
+  // Every other source wins over the name; a dateline's month and day take its year.
+  CHECK(date_of("front-2019.md", "---\ndate: 2021-05-06\n---\nText.\n") == "2021-05-06");
+  CHECK(date_of("dateline-2023.txt",
+                "Xinhua News Agency, Beijing, February 21st\n\nThe paper's first paragraph.\n") ==
+        "2023-02-21");
+  test::write_file(dir / "sidecar-2019.txt", "Text.\n");
+  test::write_file(dir / "sidecar-2019.meta.json", R"({"date": "2020-01-02"})");
+  CHECK(read_paper(dir / "sidecar-2019.txt").meta.date == "2020-01-02");
 }
