@@ -272,8 +272,9 @@ void FacetCounter::run_counting(const Xapian::Query& query,
   }
 
   // Each thread takes the next chunk until none is left. The calling thread ranks the page
-  // first (`meanwhile`) and then joins in: on two cores this was 10 to 20% faster than
-  // one fixed range per thread beside the ranking, which left a core idle at either end.
+  // first (`meanwhile`) and then joins in. On two cores, against one fixed range per thread
+  // beside the ranking (which left a core idle at either end), the phrase "international
+  // community" went from a median of 25 to 29 ms to 23 to 24 ms on the UNGDC corpus.
   std::atomic<std::size_t> next_chunk{0};
   const auto take_chunks = [&](const Xapian::Database& db, const Xapian::Query& q,
                                const std::vector<SlotCounter*>& spies) {
