@@ -201,6 +201,12 @@ void IndexReader::recover() {
 
 IndexLocation IndexLocation::parse(std::string_view spec) {
   IndexLocation location;
+  // A directory whose name has a comma ("Reports, 2023") is one index, as `concord index`
+  // wrote it, not a list of shards.
+  if (std::error_code ec; spec.find(',') != std::string_view::npos && fs::exists(spec, ec)) {
+    location.shards.emplace_back(spec);
+    return location;
+  }
   std::size_t start = 0;
   while (start <= spec.size()) {
     std::size_t end = spec.find(',', start);

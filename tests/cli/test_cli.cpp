@@ -210,6 +210,17 @@ TEST_CASE("CONCORD_INDEX selects the index", "[cli]") {
   CHECK(json::parse(r.out)["total"].get<int>() > 0);
 }
 
+TEST_CASE("an index directory with a comma in its name is one index, not two shards", "[cli]") {
+  concord::test::TempDir dir;
+  const std::string index = (dir / "Reports, 2023").string();
+  REQUIRE(ct::concord(
+              {"index", "--index", index, (concord::test::source_dir() / "sample_docs").string()})
+              .exit_code == 0);
+  const auto r = ct::concord({"search", "--index", index, "--json", "\"ASEAN way\""});
+  REQUIRE(r.exit_code == 0);
+  CHECK(json::parse(r.out)["total"] == 1);
+}
+
 TEST_CASE("facets and filters from the command line", "[cli][facets]") {
   auto r = ct::concord(
       {"search", "--index", indexed().index, "--json", "--filter", "region:Africa", "peace"});
