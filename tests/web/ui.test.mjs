@@ -421,6 +421,12 @@ uiTest('7b. a shard that is down makes the results visibly partial', async ({ pa
   const notice = page.locator('#trace-result .partial-notice');
   assert.ok(await notice.isVisible(), 'the trace shows the partial-results notice');
   assert.match(await notice.textContent(), /^Partial results: shard tcp:\/\/127\.0\.0\.1:1 unavailable; the counts/);
+  // And similar wording, for the paragraph the full server ranked first.
+  const source = full.body.results[0].id;
+  await afterTool(page, 'similar', () => page.goto(`${partial}/?view=similar&p=${encodeURIComponent(source)}`), '/api/similar?');
+  const similarNotice = page.locator('#similar-source .partial-notice');
+  assert.ok(await similarNotice.isVisible(), 'similar wording shows the partial-results notice');
+  assert.match(await similarNotice.textContent(), /unavailable; the similar paragraphs miss its papers/);
 });
 
 uiTest('8. the keyboard reaches the search box, facets, the region tree and chips', async ({ page }) => {
