@@ -544,8 +544,7 @@ int run_trace_command(const GlobalOptions& global, const TraceCommandOptions& op
   print_partial(style, r.unavailable_shards, "the counts, timeline and occurrences");
   if (r.undated_paragraphs > 0) {
     const std::string occurrences =
-        fmt::format("{} occurrence{} in papers without a date", r.undated_paragraphs,
-                    r.undated_paragraphs == 1 ? "" : "s");
+        counted(r.undated_paragraphs, "occurrence") + " in papers without a date";
     std::cout << "  "
               << (r.first ? occurrences + " (not on the timeline)"
                           : "no first or latest occurrence and no timeline: " + occurrences)

@@ -73,7 +73,7 @@ CountingPlan counting_plan(Xapian::docid last) {
   if (const char* env = std::getenv("CONCORD_COUNT_RANGE_DOCS"); env != nullptr && *env != '\0') {
     per_chunk = std::max<std::size_t>(1, std::strtoull(env, nullptr, 10));
   }
-  const std::size_t cores = std::max(2U, std::thread::hardware_concurrency());
+  const std::size_t cores = std::max(1U, std::thread::hardware_concurrency());  // 0: unknown
   const std::size_t share = cores / std::max<std::size_t>(1, active_searches.load());
   const std::size_t most = std::max<std::size_t>(1, last / per_chunk);
   CountingPlan plan;
@@ -169,11 +169,14 @@ const std::vector<std::uint64_t>& FacetCounter::SlotCounter::counts() const {
 }
 
 FacetCounter::FacetCounter(const Xapian::Database& db, const FacetRequest& request,
-                           const FilterSet& filters, Context context)
+                           const FilterSet& filters, Context context, Xapian::doccount per_doc,
+                           double time_limit)
     : db_(db),
       request_(request),
       filters_(filters),
       context_(std::move(context)),
+      per_doc_(per_doc),
+      time_limit_(time_limit),
       key_counter_(counter(schema::kSlotFacets)) {
   if (!request_.enabled) return;
   const auto& known = facet_fields();
@@ -220,10 +223,7 @@ std::unique_ptr<FacetCounter::SlotCounter> FacetCounter::counter(Xapian::valueno
   return std::make_unique<SlotCounter>(slot, context_.column ? context_.column(slot) : nullptr);
 }
 
-void FacetCounter::count(const Xapian::Query& query, Xapian::doccount per_doc, double time_limit,
-                         const std::function<void()>& meanwhile) {
-  per_doc_ = per_doc;
-  time_limit_ = time_limit;
+void FacetCounter::count(const Xapian::Query& query, const std::function<void()>& meanwhile) {
   // The key counter also gives the exact total, so it always counts.
   std::vector<SlotCounter*> counters{key_counter_.get()};
   if (request_.enabled) {

@@ -10,8 +10,8 @@
 // id with the set, and the document table for document-level fields. When the reader keeps
 // a slot in memory (a ValueColumn), a spy of our own counts its codes by document id
 // instead: the same counts without a value lookup and a string compare per match. Such a
-// reader can also split the counting match into ranges of document ids, each on a thread
-// of its own with its own handle on the database, and add the counts up.
+// reader can also split the counting match into chunks of document ids that several
+// threads, each with its own handle on the database, take in turn, and add the counts up.
 #pragma once
 
 #include <functional>
@@ -100,15 +100,16 @@ class FacetCounter {
     mutable std::vector<std::uint64_t> collected_counts_;
   };
 
+  // Every counting match, the main one and the multi-select recounts, keeps `per_doc`
+  // paragraphs per paper when non-zero and stops after `time_limit` seconds when non-zero.
   FacetCounter(const Xapian::Database& db, const FacetRequest& request, const FilterSet& filters,
-               Context context);
+               Context context, Xapian::doccount per_doc, double time_limit);
   ~FacetCounter();
 
-  // Runs `query` unranked and feeds every match to the spies, keeping `per_doc` paragraphs
-  // per paper when non-zero, and runs `meanwhile` on the calling thread: while other
-  // threads count, or after the count when it runs on one thread. Throws Xapian's errors.
-  void count(const Xapian::Query& query, Xapian::doccount per_doc, double time_limit,
-             const std::function<void()>& meanwhile);
+  // Runs `query` unranked and feeds every match to the spies, and runs `meanwhile` on the
+  // calling thread: before it joins the other threads counting, or after the count when it
+  // runs on one thread. Throws Xapian's errors.
+  void count(const Xapian::Query& query, const std::function<void()>& meanwhile);
 
   // Paragraphs the counting match saw (exact: it runs with checkatleast = doccount).
   [[nodiscard]] std::uint64_t matched_paragraphs() const;
@@ -153,8 +154,8 @@ class FacetCounter {
   Context context_;
   // Expansions the tallies' names point into, kept until the facets are presented.
   mutable std::vector<std::shared_ptr<const SetExpansion>> expansions_in_use_;
-  Xapian::doccount per_doc_ = 0;
-  double time_limit_ = 0;
+  const Xapian::doccount per_doc_;
+  const double time_limit_;
   // Paper-level facets (doc, year, lang, issuer, country, type) all come from one spy over
   // the facet key; topics and regions each have their own.
   std::unique_ptr<SlotCounter> key_counter_;

@@ -244,7 +244,8 @@ void Searcher::Impl::run_match(const SearchRequest& request, const search::Compi
           search::FacetCounter::Context{
               *taxonomy, *gazetteer, [&] { return reader.document_table(); },
               [&](Xapian::valueno slot) { return reader.impl().column(slot); },
-              [&] { return reader.impl().open_copy(); }, &expansions});
+              [&] { return reader.impl().open_copy(); }, &expansions},
+          request.per_doc, limits.max_seconds);
       enquire.set_time_limit(limits.max_seconds);
       const auto match_started = std::chrono::steady_clock::now();
       // Two passes: an unranked one that feeds every match to the facet spies, then the
@@ -253,7 +254,7 @@ void Searcher::Impl::run_match(const SearchRequest& request, const search::Compi
       // remote protocol, spies in a match that also returns a page count some documents twice.
       // The ranked page is fetched while other threads count, where the index allows it.
       Xapian::MSet mset;
-      facets.count(enquire.get_query(), request.per_doc, limits.max_seconds, [&] {
+      facets.count(enquire.get_query(), [&] {
         mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
                                 static_cast<Xapian::doccount>(request.limit));
       });
