@@ -222,7 +222,7 @@ TEST_CASE("facet counts equal brute-force counts, with multi-select filters",
   }
 }
 
-TEST_CASE("facets can be named, each counting paragraphs or papers; unknown ones are errors",
+TEST_CASE("facets can be named, each counting paragraphs or papers, unknown ones are errors",
           "[integration][facets]") {
   test::TempDir dir;
   IndexRunOptions options = index_papers(dir);

@@ -95,7 +95,7 @@ TEST_CASE("HTML: hidden elements are dropped whatever the attribute's value", "[
   }
 }
 
-TEST_CASE("HTML charset: only meta tags declare it; undeclared legacy CJK is detected",
+TEST_CASE("HTML charset: only meta tags declare it, undeclared legacy CJK is detected",
           "[formats][html][charset]") {
   test::TempDir dir;
   // UTF-8 text that talks about charsets does not declare one.

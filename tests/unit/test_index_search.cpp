@@ -70,7 +70,7 @@ TEST_CASE("indexing the seed paper writes its 114 paragraphs in one commit",
   CHECK(around[2].paragraph.text.find("Tianjin Guidelines") != std::string::npos);
 }
 
-TEST_CASE("\"ASEAN way\" lands on item (6) of section 3 with a marked snippet",
+TEST_CASE("the phrase ASEAN way lands on item (6) of section 3 with a marked snippet",
           "[integration][search]") {
   const auto r = search("\"ASEAN way\"");
   REQUIRE(r.total == 1);

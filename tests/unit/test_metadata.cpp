@@ -59,7 +59,7 @@ TEST_CASE("bad sidecars name the file, line and column or key", "[unit][metadata
   CHECK_THROWS_WITH(parse_sidecar(R"([1,2])", "p.json"), Catch::Contains("must be a JSON object"));
 }
 
-TEST_CASE("front matter gives Markdown metadata; a sidecar wins over it", "[unit][metadata]") {
+TEST_CASE("front matter gives Markdown metadata, a sidecar wins over it", "[unit][metadata]") {
   test::TempDir dir;
   test::write_file(dir / "paper.md",
                    "---\ntitle: From Front Matter\ndate: 2020-01-02\nissuer: A\n---\n\n# "
