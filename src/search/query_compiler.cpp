@@ -5,6 +5,7 @@
 #include <array>
 #include <map>
 #include <optional>
+#include <utility>
 
 #include "concord/text.hpp"
 #include "schema.hpp"
@@ -118,6 +119,70 @@ std::vector<Lexeme> lex(std::string_view q) {
   return out;
 }
 
+// QueryParser's "-word" excludes only beside a word that is kept: "-war" alone found the
+// paragraphs with "war", and it cannot sign a group. So in each level of parentheses joined
+// without operators, the kept operands come first and each excluded one follows as
+// "NOT ...": "-war peace" reads "peace NOT war", "-war" alone "NOT war" (every paragraph
+// without it), "peace -(war OR conflict)" "peace NOT (war OR conflict)". With operators, an
+// excluded group becomes "NOT (...)" in place and signed words stay for QueryParser.
+// `pieces` come from the first pass, whose parentheses are balanced; `at` ends on the ")"
+// that closes the level, or at the end.
+std::vector<std::string> place_exclusions(const std::vector<std::string>& pieces, std::size_t& at) {
+  struct Operand {
+    std::string text;
+    bool excluded = false;
+  };
+  std::vector<Operand> operands;
+  bool has_operator = false;
+  for (; at < pieces.size() && pieces[at] != ")"; ++at) {
+    const std::string& piece = pieces[at];
+    if (piece == "(" || piece == "-(") {
+      ++at;
+      std::string group = "(";
+      for (const auto& inner : place_exclusions(pieces, at)) {
+        if (group.size() > 1) group += ' ';
+        group += inner;
+      }
+      operands.push_back({group + ")", piece == "-("});
+    } else if (is_operator(piece)) {
+      has_operator = true;
+      operands.push_back({piece, false});
+    } else if (piece.size() > 1 && piece[0] == '-') {
+      operands.push_back({piece.substr(1), true});
+    } else {
+      operands.push_back({piece, false});
+    }
+  }
+  std::vector<std::string> out;
+  if (has_operator) {
+    for (const auto& o : operands) {
+      if (!o.excluded) {
+        out.push_back(o.text);
+      } else if (o.text.front() == '(') {
+        out.push_back("NOT");
+        out.push_back(o.text);
+      } else {
+        out.push_back("-" + o.text);
+      }
+    }
+    return out;
+  }
+  for (const auto& o : operands) {
+    if (o.excluded) continue;
+    // "+" only matters beside OR-like defaults; next to NOT it would not parse.
+    const bool any_excluded =
+        std::any_of(operands.begin(), operands.end(), [](const Operand& x) { return x.excluded; });
+    out.push_back(any_excluded && o.text.size() > 1 && o.text[0] == '+' ? o.text.substr(1)
+                                                                        : o.text);
+  }
+  for (const auto& o : operands) {
+    if (!o.excluded) continue;
+    out.push_back("NOT");
+    out.push_back(o.text);
+  }
+  return out;
+}
+
 // Never indexed: no term starts with a control character.
 constexpr std::string_view kNoSuchTerm = "\x01no-such-term";
 
@@ -218,8 +283,9 @@ class FirstPass {
     if (!out_.empty() && expect_operand_ && is_operator(out_.back())) {
       fail("'" + out_.back() + "' needs a term after it", last_operator_offset_);
     }
+    std::size_t at = 0;
     std::string text;
-    for (const auto& piece : out_) {
+    for (const auto& piece : place_exclusions(out_, at)) {
       if (!text.empty()) text += ' ';
       text += piece;
     }
@@ -297,12 +363,14 @@ class FirstPass {
                       "parentheses nested deeper than " + std::to_string(limits_.max_depth) +
                           " levels (column " + std::to_string(column_of(query_, lx.offset)) + ")");
         }
-        out_.push_back("(");
+        out_.push_back(std::exchange(group_sign_, {}) + "(");
         expect_operand_ = true;
         return;
       case Lexeme::kClose:
         if (parens_.empty()) fail("')' without a matching '('", lx.offset);
-        if (!out_.empty() && out_.back() == "(") fail("empty parentheses", lx.offset);
+        if (!out_.empty() && (out_.back() == "(" || out_.back() == "-(")) {
+          fail("empty parentheses", lx.offset);
+        }
         if (expect_operand_ && !out_.empty() && is_operator(out_.back())) {
           fail("'" + out_.back() + "' needs a term after it", last_operator_offset_);
         }
@@ -315,8 +383,9 @@ class FirstPass {
         refuse_after_proximity("a phrase", offset);
         const auto tokens = analyse(take_phrase());
         count_terms(tokens.size(), offset);
+        const std::string sign = std::exchange(phrase_sign_, {});
         if (!tokens.empty()) {
-          emit_operand(phrase_of(tokens));
+          emit_operand(signed_phrase(sign, tokens));
         } else if (!dropped_offset_) {
           dropped_offset_ = offset;
         }
@@ -341,6 +410,19 @@ class FirstPass {
       last_operator_offset_ = lx.offset;
       expect_operand_ = true;
       return;
+    }
+    if ((w == "-" || w == "+") && index_ + 1 < lexemes_.size() &&
+        lexemes_[index_ + 1].offset == lx.offset + 1) {
+      // -"a phrase", +"a phrase": the sign is a word of its own before the quote.
+      if (lexemes_[index_ + 1].kind == Lexeme::kQuote) {
+        phrase_sign_ = std::string(w);
+        return;
+      }
+      // -(a group): kept as "-(" for place_exclusions(); a + before a group changes nothing.
+      if (lexemes_[index_ + 1].kind == Lexeme::kOpen) {
+        if (w == "-") group_sign_ = "-";
+        return;
+      }
     }
     std::string sign;
     if (w.size() > 1 && (w[0] == '+' || w[0] == '-')) {
@@ -389,6 +471,21 @@ class FirstPass {
     std::string out = "(";
     for (const auto& part : parts) out += (out.size() > 1 ? " " : "") + part;
     return out + ")";
+  }
+
+  // A phrase with its sign. A phrase with a sentence end in it is a group of phrases that
+  // must all match: excluded as a group, required one by one.
+  std::string signed_phrase(const std::string& sign, const std::vector<Token>& tokens) const {
+    std::string phrase = phrase_of(tokens);
+    if (sign.empty() || phrase.front() == '"' || sign == "-") return sign + phrase;
+    std::string out;
+    for (std::size_t at = phrase.find('"'); at != std::string::npos;) {
+      const std::size_t close = phrase.find('"', at + 1);
+      if (!out.empty()) out += ' ';
+      out += sign + phrase.substr(at, close - at + 1);
+      at = phrase.find('"', close + 1);
+    }
+    return out;
   }
 
   void wildcard(const Lexeme& lx, const std::string& sign, std::string_view w) {
@@ -480,6 +577,8 @@ class FirstPass {
   std::size_t last_operator_offset_ = 0;
   std::optional<std::size_t> dropped_offset_;  // a word or phrase that gave no term
   bool expect_operand_ = true;
+  std::string phrase_sign_;  // "-" or "+" written just before the quote being read
+  std::string group_sign_;   // "-" written just before the parenthesis being read
 };
 
 void collect(const Xapian::Query& q, bool negated, HighlightSpec& spec) {

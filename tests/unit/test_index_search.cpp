@@ -121,10 +121,31 @@ TEST_CASE("boolean operators, NEAR, wildcards and stemming", "[integration][sear
   CHECK(both.total + only.total == nuclear.total);
   CHECK(either.total == nuclear.total + war.total - both.total);
   CHECK(search("nuclear -war", 100).total == only.total);
+  // A sign before a quote or a parenthesis applies to the phrase or the group.
+  const auto international = search("international", 100).total;
+  const auto outer_space = search("international \"outer space\"", 100).total;
+  REQUIRE(outer_space > 0);
+  CHECK(search("international -\"outer space\"", 100).total == international - outer_space);
+  CHECK(search("international +\"outer space\"", 100).total == outer_space);
+  CHECK(search("international -(outer OR nuclear)", 100).total ==
+        search("international NOT (outer OR nuclear)", 100).total);
+  CHECK(search("international -(outer OR nuclear)", 100).total < international);
+  // A pasted passage with a sentence end: each sentence must be there, or not all of them.
+  const auto passage = search("international \"outer space\" cooperation", 100).total;
+  REQUIRE(passage > 0);
+  CHECK(search("international +\"outer space. cooperation\"", 100).total == passage);
+  CHECK(search("international -\"outer space. cooperation\"", 100).total ==
+        international - passage);
   // A pure negation counts paragraphs only, never the papers' own records.
   const auto not_war = search("NOT war", 200);
   CHECK(not_war.total == 114 - war.total);
   CHECK(not_war.results.size() == not_war.total);
+  // Excluded words alone or first exclude too (QueryParser alone found "war" for "-war").
+  CHECK(search("-war", 200).total == not_war.total);
+  CHECK(search("-war nuclear", 100).total == only.total);
+  CHECK(search("(-war) OR nuclear", 200).total == not_war.total + both.total);
+  CHECK(search("-(nuclear OR war)", 200).total == 114 - either.total);
+  CHECK(search("+nuclear -war", 100).total == only.total);
   // Stemming: "sanction" finds "sanctions".
   CHECK(search("sanction").total >= 2);
   // Wildcards expand through unstemmed words: proliferat* finds non-proliferation.
