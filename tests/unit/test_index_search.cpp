@@ -2,7 +2,10 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <map>
+#include <set>
 
+#include "concord/analysis.hpp"
 #include "concord/error.hpp"
 #include "concord/index.hpp"
 #include "concord/indexer.hpp"
@@ -355,4 +358,95 @@ TEST_CASE("long paragraphs get a window around the best matches",
   CHECK(s.find("<mark>five-point initiative</mark>") != std::string::npos);
   CHECK(s.find("<mark>Middle East</mark>") == std::string::npos);  // not a phrase query
   CHECK(s.find("<mark>Middle</mark> <mark>East</mark>") != std::string::npos);
+}
+
+TEST_CASE("exact phrases on the UN General Debate sample equal brute force, ADJ/N stays wider",
+          "[shared][search]") {
+  test::skip_without_shared_corpus("UNGDC phrase brute-force test");
+  test::TempDir dir;
+  IndexRunOptions options;
+  options.index_dir = dir / "index";
+  options.inputs = {test::shared_corpus() / "ungdc" / "sample" / "Session 79 - 2024"};
+  REQUIRE(run_index(options).failed == 0);
+  IndexReader reader = IndexReader::open(IndexLocation::directory(dir / "index"));
+  Searcher searcher(reader);
+  const auto matching = [&](const std::string& query) {
+    std::set<std::string> ids;
+    SearchRequest request;
+    request.query = query;
+    request.limit = 1000;
+    for (;;) {
+      const auto page = searcher.search(request);
+      for (const auto& hit : page.results) ids.insert(hit.id);
+      if (page.results.size() < request.limit) {
+        CHECK(page.total == ids.size());
+        return ids;
+      }
+      request.offset += request.limit;
+    }
+  };
+
+  // Every paragraph as stems with positions, through the indexing Analyzer.
+  Analyzer analyzer(reader.stem_language());
+  struct Words {
+    std::vector<std::string> stems;
+    std::vector<std::uint32_t> positions;
+  };
+  std::map<std::string, Words> paragraphs;
+  for (const auto& doc : reader.documents()) {
+    for (const auto& record : reader.paragraphs(doc.meta.id, 0, doc.paragraph_count)) {
+      Words& words = paragraphs[record.id];
+      for (const auto& token : analyzer.tokenize(record.paragraph.text)) {
+        words.stems.push_back(analyzer.stem(token.term));
+        words.positions.push_back(token.position);
+      }
+    }
+  }
+  REQUIRE(paragraphs.size() == reader.paragraph_count());
+  // Paragraphs where the words occur in order, the last at most `window` - 1 positions after
+  // the first (Xapian's phrase window); `window` = words.size() is an exact phrase.
+  const auto brute_force = [&](const std::vector<std::string>& words, std::uint32_t window) {
+    std::vector<std::string> stems;
+    for (const auto& w : words) stems.push_back(analyzer.stem(analyzer.normalize(w)));
+    std::set<std::string> ids;
+    for (const auto& [id, p] : paragraphs) {
+      for (std::size_t i = 0; i < p.stems.size() && !ids.count(id); ++i) {
+        if (p.stems[i] != stems[0]) continue;
+        std::size_t next = 1;
+        for (std::size_t j = i + 1; j < p.stems.size() && next < stems.size(); ++j) {
+          if (p.positions[j] - p.positions[i] >= window) break;
+          if (p.stems[j] == stems[next]) ++next;
+        }
+        if (next == stems.size()) ids.insert(id);
+      }
+    }
+    return ids;
+  };
+
+  for (const std::vector<std::string>& phrase :
+       {std::vector<std::string>{"international", "community"},
+        {"sustainable", "development", "goals"},
+        {"the", "united", "nations", "security", "council"},
+        {"rule", "of", "law"},
+        {"climate", "change"},
+        {"of", "the"},
+        // Common across a sentence end ("Thank you. The ..."), where no phrase matches.
+        {"you", "the"},
+        {"nations", "we"}}) {
+    std::string quoted;
+    for (const auto& w : phrase) quoted += (quoted.empty() ? "" : " ") + w;
+    INFO(quoted);
+    const auto expected = brute_force(phrase, static_cast<std::uint32_t>(phrase.size()));
+    CHECK(!expected.empty());
+    CHECK(matching("\"" + quoted + "\"") == expected);
+  }
+  // ADJ/3: the words in order, the second at most three positions after the first.
+  const auto adjacent = matching("\"peace security\"");
+  const auto within = matching("peace ADJ/3 security");
+  CHECK(within == brute_force({"peace", "security"}, 4));
+  CHECK(within.size() > adjacent.size() + 100);
+  // Under NOT and beside other words, the phrase means the same.
+  const auto climate = matching("climate");
+  const auto not_change = matching("climate -\"climate change\"");
+  CHECK(not_change.size() == climate.size() - matching("\"climate change\"").size());
 }
