@@ -60,6 +60,18 @@ class Analyzer {
   std::unique_ptr<Impl> impl_;
 };
 
+// A word written with hyphens, "co-operation", "non-proliferation", "G-20": tokens
+// [first, last] joined by single hyphens, and `term`, their words written together
+// ("cooperation"). Indexed beside the parts, so either spelling finds the other. Runs of
+// numbers ("2019-2020") are ranges, not words, and are left out.
+struct HyphenCompound {
+  std::size_t first = 0;
+  std::size_t last = 0;
+  std::string term;  // normalised, not stemmed
+};
+std::vector<HyphenCompound> hyphen_compounds(std::string_view text,
+                                             const std::vector<Token>& tokens);
+
 // True when the code point is Han, Hiragana, Katakana or Hangul.
 bool is_cjk_code_point(char32_t cp);
 

@@ -1,6 +1,8 @@
 // ICU-based word breaking and normalisation, Snowball stemming through Xapian::Stem.
 #include "concord/analysis.hpp"
 
+#include <algorithm>
+
 #include <unicode/brkiter.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
@@ -253,6 +255,35 @@ std::string Analyzer::stem(std::string_view normalized_word) const {
   std::size_t i = 0;
   if (!word.empty() && is_cjk_code_point(next_code_point(word, i))) return word;
   return impl_->stemmer(word);
+}
+
+std::vector<HyphenCompound> hyphen_compounds(std::string_view text,
+                                             const std::vector<Token>& tokens) {
+  const auto joined_by_hyphen = [&](const Token& left, const Token& right) {
+    if (left.ideographic || right.ideographic || right.begin < left.end) return false;
+    const std::string_view gap = text.substr(left.end, right.begin - left.end);
+    return gap == "-" || gap == "\u2010" || gap == "\u2011";  // hyphen-minus, hyphen, no-break
+  };
+  const auto is_number = [](const std::string& term) {
+    return std::all_of(term.begin(), term.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  std::vector<HyphenCompound> out;
+  for (std::size_t first = 0; first < tokens.size();) {
+    std::size_t last = first;
+    while (last + 1 < tokens.size() && joined_by_hyphen(tokens[last], tokens[last + 1])) ++last;
+    if (last > first) {
+      HyphenCompound compound{first, last, {}};
+      bool numbers_only = true;
+      for (std::size_t i = first; i <= last; ++i) {
+        compound.term += tokens[i].term;
+        numbers_only = numbers_only && is_number(tokens[i].term);
+      }
+      if (!numbers_only && compound.term.size() <= Analyzer::kMaxTermBytes)
+        out.push_back(std::move(compound));
+    }
+    first = last + 1;
+  }
+  return out;
 }
 
 bool is_cjk_code_point(char32_t cp) {

@@ -81,6 +81,15 @@ BuiltPaper DocumentBuilder::build(const Paper& paper, const std::string& fingerp
     const ParagraphTags* ptags = i < tags.paragraphs.size() ? &tags.paragraphs[i] : nullptr;
     Xapian::Document doc;
     analyzer_.tokenize(p.text, tokens_);
+    // The written-together form at the first and the last part's position, so it joins a
+    // phrase on either side ("international cooperation", "cooperation between"); it
+    // counts as one word of the paragraph.
+    for (auto& compound : hyphen_compounds(p.text, tokens_)) {
+      const std::string& joined = stem(compound.term);
+      doc.add_posting(joined, tokens_[compound.first].position);
+      doc.add_posting(joined, tokens_[compound.last].position, 0);
+      vocabulary.push_back(std::move(compound.term));
+    }
     for (auto& token : tokens_) {
       doc.add_posting(stem(token.term), token.position);
       vocabulary.push_back(std::move(token.term));

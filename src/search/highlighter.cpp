@@ -18,39 +18,72 @@ struct Mark {
 std::vector<Mark> find_marks(std::string_view text, const HighlightSpec& spec,
                              const Analyzer& analyzer, std::vector<Token>& tokens) {
   tokens = analyzer.tokenize(text);
-  std::vector<std::string> stems;
-  stems.reserve(tokens.size());
-  for (const auto& t : tokens) stems.push_back(analyzer.stem(t.term));
+  // The words as the index has them: each token, and each hyphenated word written together
+  // at its first and last part's positions (see hyphen_compounds), spanning the whole word.
+  struct Word {
+    std::string stem;
+    std::uint32_t position;
+    std::size_t begin, end;
+  };
+  std::vector<Word> words;
+  words.reserve(tokens.size());
+  for (const auto& t : tokens) words.push_back({analyzer.stem(t.term), t.position, t.begin, t.end});
+  for (const auto& c : hyphen_compounds(text, tokens)) {
+    const std::string stem = analyzer.stem(c.term);
+    for (const std::size_t at : {c.first, c.last})
+      words.push_back({stem, tokens[at].position, tokens[c.first].begin, tokens[c.last].end});
+  }
+  std::stable_sort(words.begin(), words.end(),
+                   [](const Word& a, const Word& b) { return a.position < b.position; });
+  // The words at `position` (a sentence end skips positions, so a phrase never spans one).
+  const auto at_position = [&](std::uint32_t position) {
+    const auto from =
+        std::lower_bound(words.begin(), words.end(), position,
+                         [](const Word& w, std::uint32_t p) { return w.position < p; });
+    auto to = from;
+    while (to != words.end() && to->position == position) ++to;
+    return std::pair(from, to);
+  };
 
   std::vector<Mark> marks;
-  std::vector<bool> covered(tokens.size(), false);
+  std::size_t covered_until = 0;  // phrases are marked left to right, without overlaps
   std::size_t group = 0;
   for (const auto& phrase : spec.phrases) {
-    for (std::size_t i = 0; i + phrase.size() <= tokens.size(); ++i) {
+    covered_until = 0;
+    for (const Word& start : words) {
+      if (start.stem != phrase[0] || start.begin < covered_until) continue;
+      std::size_t end = start.end;
       bool match = true;
-      // Consecutive positions too: a phrase never spans a sentence end, as in the index.
-      for (std::size_t k = 0; k < phrase.size() && match; ++k) {
-        match = stems[i + k] == phrase[k] && tokens[i + k].position == tokens[i].position + k;
+      for (std::size_t k = 1; k < phrase.size() && match; ++k) {
+        const auto [from, to] = at_position(start.position + static_cast<std::uint32_t>(k));
+        const auto found =
+            std::find_if(from, to, [&](const Word& w) { return w.stem == phrase[k]; });
+        match = found != to;
+        if (match) end = std::max(end, found->end);
       }
       if (!match) continue;
-      marks.push_back({tokens[i].begin, tokens[i + phrase.size() - 1].end, group});
-      for (std::size_t k = 0; k < phrase.size(); ++k) covered[i + k] = true;
-      i += phrase.size() - 1;
+      marks.push_back({start.begin, end, group});
+      covered_until = end;
     }
     ++group;
   }
   std::vector<std::string> term_list(spec.terms.begin(), spec.terms.end());
   std::sort(term_list.begin(), term_list.end());
-  for (std::size_t i = 0; i < tokens.size(); ++i) {
-    if (covered[i]) continue;
-    const auto it = std::lower_bound(term_list.begin(), term_list.end(), stems[i]);
-    if (it == term_list.end() || *it != stems[i]) continue;
-    marks.push_back(
-        {tokens[i].begin, tokens[i].end, group + static_cast<std::size_t>(it - term_list.begin())});
+  for (const Word& w : words) {
+    const auto it = std::lower_bound(term_list.begin(), term_list.end(), w.stem);
+    if (it == term_list.end() || *it != w.stem) continue;
+    marks.push_back({w.begin, w.end, group + static_cast<std::size_t>(it - term_list.begin())});
   }
-  std::sort(marks.begin(), marks.end(),
-            [](const Mark& a, const Mark& b) { return a.begin < b.begin; });
-  return marks;
+  // Left to right, the longer first where two start together (a phrase before a word in
+  // it, "co-operation" before "operation"); a mark that overlaps a kept one is dropped.
+  std::sort(marks.begin(), marks.end(), [](const Mark& a, const Mark& b) {
+    return a.begin != b.begin ? a.begin < b.begin : a.end > b.end;
+  });
+  std::vector<Mark> kept;
+  for (const Mark& m : marks) {
+    if (kept.empty() || m.begin >= kept.back().end) kept.push_back(m);
+  }
+  return kept;
 }
 
 // Start of the sentence containing byte `pos`, if it is within `reach` bytes.

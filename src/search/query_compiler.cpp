@@ -381,11 +381,12 @@ class FirstPass {
       case Lexeme::kQuote: {
         const std::size_t offset = lx.offset;
         refuse_after_proximity("a phrase", offset);
-        const auto tokens = analyse(take_phrase());
+        const std::string_view text = take_phrase();
+        const auto tokens = analyse(text);
         count_terms(tokens.size(), offset);
         const std::string sign = std::exchange(phrase_sign_, {});
         if (!tokens.empty()) {
-          emit_operand(signed_phrase(sign, tokens));
+          emit_operand(with_sign(sign, with_compounds(text, tokens)));
         } else if (!dropped_offset_) {
           dropped_offset_ = offset;
         }
@@ -446,11 +447,9 @@ class FirstPass {
     }
     if (tokens.size() == 1) {
       emit_operand(sign + analyzer_.stem(tokens[0].term));
-    } else if (!sign.empty()) {
-      emit_operand(sign + "\"" + stems_of(tokens) + "\"");
     } else {
       // "ASEAN-centred" or a run of Chinese words: the parts must appear together.
-      emit_operand(phrase_of(tokens));
+      emit_operand(with_sign(sign, with_compounds(w, tokens)));
     }
   }
 
@@ -473,19 +472,43 @@ class FirstPass {
     return out + ")";
   }
 
-  // A phrase with its sign. A phrase with a sentence end in it is a group of phrases that
-  // must all match: excluded as a group, required one by one.
-  std::string signed_phrase(const std::string& sign, const std::vector<Token>& tokens) const {
-    std::string phrase = phrase_of(tokens);
-    if (sign.empty() || phrase.front() == '"' || sign == "-") return sign + phrase;
-    std::string out;
-    for (std::size_t at = phrase.find('"'); at != std::string::npos;) {
-      const std::size_t close = phrase.find('"', at + 1);
-      if (!out.empty()) out += ' ';
-      out += sign + phrase.substr(at, close - at + 1);
-      at = phrase.find('"', close + 1);
+  // The phrase of `tokens` (analysed from `text`), or, where they hold hyphenated words,
+  // "(" that phrase OR the phrase with those words written together ")": the index has both
+  // forms of a hyphenated word (see hyphen_compounds), so "co-operation" finds
+  // "cooperation" and the other way round.
+  std::string with_compounds(std::string_view text, const std::vector<Token>& tokens) const {
+    const std::string split = phrase_of(tokens);
+    const auto compounds = hyphen_compounds(text, tokens);
+    if (compounds.empty()) return split;
+    std::vector<Token> joined;
+    std::uint32_t shift = 0;  // positions the joined words saved so far
+    std::size_t next = 0;
+    const auto copy_until = [&](std::size_t end) {
+      for (; next < end; ++next) {
+        joined.push_back(tokens[next]);
+        joined.back().position -= shift;
+      }
+    };
+    for (const auto& compound : compounds) {
+      copy_until(compound.first);
+      Token word = tokens[compound.first];
+      word.term = compound.term;
+      word.position -= shift;
+      joined.push_back(std::move(word));
+      shift += static_cast<std::uint32_t>(compound.last - compound.first);
+      next = compound.last + 1;
     }
-    return out;
+    copy_until(tokens.size());
+    const std::string together =
+        joined.size() == 1 ? analyzer_.stem(joined.front().term) : phrase_of(joined);
+    return "(" + split + " OR " + together + ")";
+  }
+
+  // A phrase or group with the sign written before it. place_exclusions() reads "-(" as an
+  // excluded group; "+" changes nothing on a group under the default AND.
+  static std::string with_sign(const std::string& sign, const std::string& piece) {
+    if (sign == "+" && piece.front() == '(') return piece;
+    return sign + piece;
   }
 
   void wildcard(const Lexeme& lx, const std::string& sign, std::string_view w) {

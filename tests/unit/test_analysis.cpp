@@ -98,3 +98,20 @@ TEST_CASE("punctuation-only and over-long words produce no terms", "[unit][analy
 TEST_CASE("unknown stemming languages are refused", "[unit][analysis]") {
   CHECK_THROWS_AS(Analyzer("klingon"), Error);
 }
+
+TEST_CASE("hyphenated words are also written together, number ranges are not", "[unit][analysis]") {
+  const Analyzer a;
+  const std::string text =
+      "Co-operation and non\u2011proliferation, state-of-the-art G-20 talks, 2019-2020, "
+      "peace - keeping, end. -Begin, 中-美";
+  const auto tokens = a.tokenize(text);
+  const auto compounds = hyphen_compounds(text, tokens);
+  std::vector<std::string> joined;
+  for (const auto& c : compounds) joined.push_back(c.term);
+  REQUIRE(compounds.size() == 4);
+  CHECK(tokens[compounds[0].first].term == "co");
+  CHECK(tokens[compounds[0].last].term == "operation");
+  CHECK(compounds[2].last - compounds[2].first == 3);  // state, of, the, art
+  CHECK(joined ==
+        std::vector<std::string>{"cooperation", "nonproliferation", "stateoftheart", "g20"});
+}

@@ -450,3 +450,56 @@ TEST_CASE("exact phrases on the UN General Debate sample equal brute force, ADJ/
   const auto not_change = matching("climate -\"climate change\"");
   CHECK(not_change.size() == climate.size() - matching("\"climate change\"").size());
 }
+
+TEST_CASE("a hyphenated word and the same word written together find each other",
+          "[integration][search]") {
+  test::TempDir dir;
+  test::write_file(dir / "docs" / "old.txt",
+                   "An old paper\n\nInternational co-operation between States grew.\n\n"
+                   "The non-proliferation treaty holds.\n\nPeace keeping is hard.\n");
+  test::write_file(dir / "docs" / "new.txt",
+                   "A new paper\n\nInternational cooperation between States grew.\n\n"
+                   "The nonproliferation treaty holds.\n\nOperation Sunrise began.\n");
+  IndexRunOptions options;
+  options.index_dir = dir / "index";
+  options.inputs = {dir / "docs"};
+  REQUIRE(run_index(options).added == 2);
+  IndexReader reader = IndexReader::open(IndexLocation::directory(dir / "index"));
+  Searcher searcher(reader);
+  const auto find = [&](const std::string& q) {
+    SearchRequest r;
+    r.query = q;
+    r.limit = 20;
+    return searcher.search(r);
+  };
+  const auto ids = [](const SearchResponse& r) {
+    std::set<std::string> out;
+    for (const auto& hit : r.results) out.insert(hit.id);
+    return out;
+  };
+  const std::set<std::string> cooperation{"new:1", "old:1"};
+  for (const char* q : {"cooperation", "co-operation", "\"international cooperation\"",
+                        "\"international co-operation\"", "\"cooperation between\""}) {
+    INFO(q);
+    CHECK(ids(find(q)) == cooperation);
+  }
+  for (const char* q : {"nonproliferation", "non-proliferation", "\"non-proliferation treaty\"",
+                        "\"nonproliferation treaty\""}) {
+    INFO(q);
+    CHECK(ids(find(q)) == std::set<std::string>{"new:2", "old:2"});
+  }
+  // The hyphenated word is marked whole, for either spelling of the query.
+  for (const char* q : {"cooperation", "co-operation"}) {
+    for (const auto& hit : find(q).results) {
+      if (hit.id == "old:1")
+        CHECK(hit.snippet == "International <mark>co-operation</mark> between States grew.");
+      if (hit.id == "new:1")
+        CHECK(hit.snippet == "International <mark>cooperation</mark> between States grew.");
+    }
+  }
+  // Excluding either spelling excludes both; the parts alone are still words of their own.
+  CHECK(find("grew -cooperation").total == 0);
+  CHECK(find("grew -co-operation").total == 0);
+  CHECK(ids(find("operation")) == std::set<std::string>{"old:1", "new:3"});
+  CHECK(ids(find("\"peace keeping\"")) == std::set<std::string>{"old:3"});
+}
