@@ -27,9 +27,14 @@ TraceResponse trace_phrase(IndexReader& reader, const TraceRequest& request) {
   if (tokens.size() == 1) {
     out.query = tokens[0].term;
   } else if (request.slack == 0) {
-    out.query = "\"";
-    for (const auto& t : tokens) out.query += (out.query.size() > 1 ? " " : "") + t.term;
-    out.query += "\"";
+    // The phrase as written, hyphens included, so that "co-operation" also finds
+    // "cooperation" as a search does; only quote marks are taken out.
+    std::string text = request.phrase;
+    for (const std::string_view quote : {"\"", "\u201C", "\u201D", "\u201E"}) {
+      for (auto at = text.find(quote); at != std::string::npos; at = text.find(quote, at))
+        text.replace(at, quote.size(), " ");
+    }
+    out.query = "\"" + text + "\"";
   } else {
     for (const auto& t : tokens) {
       if (!out.query.empty()) out.query += " ADJ/" + std::to_string(request.slack + 1) + " ";
