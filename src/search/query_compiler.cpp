@@ -168,12 +168,7 @@ std::vector<std::string> place_exclusions(const std::vector<std::string>& pieces
     return out;
   }
   for (const auto& o : operands) {
-    if (o.excluded) continue;
-    // "+" only matters beside OR-like defaults; next to NOT it would not parse.
-    const bool any_excluded =
-        std::any_of(operands.begin(), operands.end(), [](const Operand& x) { return x.excluded; });
-    out.push_back(any_excluded && o.text.size() > 1 && o.text[0] == '+' ? o.text.substr(1)
-                                                                        : o.text);
+    if (!o.excluded) out.push_back(o.text);
   }
   for (const auto& o : operands) {
     if (!o.excluded) continue;
