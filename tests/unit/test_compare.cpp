@@ -12,6 +12,7 @@
 #include "concord/error.hpp"
 #include "concord/indexer.hpp"
 #include "concord/ingest.hpp"
+#include "indexed.hpp"
 #include "test_support.hpp"
 
 using namespace concord;
@@ -624,11 +625,8 @@ TEST_CASE("tracing a hyphenated word finds both spellings", "[compare][trace]") 
   test::write_file(dir / "docs" / "old.txt",
                    "Regional co-operation grew.\n\nNo \"co-operation\" here.\n");
   test::write_file(dir / "docs" / "new.txt", "Regional cooperation grew.\n");
-  IndexRunOptions options;
-  options.index_dir = dir / "index";
-  options.inputs = {dir / "docs"};
-  REQUIRE(run_index(options).added == 2);
-  IndexReader reader = IndexReader::open(IndexLocation::directory(dir / "index"));
+  IndexReader reader = test::index_and_open(dir / "index", {dir / "docs"});
+  REQUIRE(reader.document_count() == 2);
   TraceRequest request;
   for (const char* phrase : {"cooperation", "co-operation", "regional co-operation",
                              "\u201Cregional cooperation\u201D"}) {
@@ -644,11 +642,8 @@ TEST_CASE("tracing in papers without dates says why there is no timeline", "[com
   test::write_file(dir / "docs" / "a.txt",
                    "Indivisible security first.\n\nAnd indivisible security again.\n");
   test::write_file(dir / "docs" / "b.txt", "They spoke of indivisible security too.\n");
-  IndexRunOptions options;
-  options.index_dir = dir / "index";
-  options.inputs = {dir / "docs"};
-  REQUIRE(run_index(options).added == 2);
-  IndexReader reader = IndexReader::open(IndexLocation::directory(dir / "index"));
+  IndexReader reader = test::index_and_open(dir / "index", {dir / "docs"});
+  REQUIRE(reader.document_count() == 2);
   TraceRequest request;
   request.phrase = "indivisible security";
   const TraceResponse t = trace_phrase(reader, request);

@@ -10,6 +10,7 @@
 #include "concord/index.hpp"
 #include "concord/indexer.hpp"
 #include "concord/search.hpp"
+#include "indexed.hpp"
 #include "test_support.hpp"
 
 using namespace concord;
@@ -364,11 +365,8 @@ TEST_CASE("exact phrases on the UN General Debate sample equal brute force, ADJ/
           "[shared][search]") {
   test::skip_without_shared_corpus("UNGDC phrase brute-force test");
   test::TempDir dir;
-  IndexRunOptions options;
-  options.index_dir = dir / "index";
-  options.inputs = {test::shared_corpus() / "ungdc" / "sample" / "Session 79 - 2024"};
-  REQUIRE(run_index(options).failed == 0);
-  IndexReader reader = IndexReader::open(IndexLocation::directory(dir / "index"));
+  IndexReader reader = test::index_and_open(
+      dir / "index", {test::shared_corpus() / "ungdc" / "sample" / "Session 79 - 2024"});
   Searcher searcher(reader);
   const auto matching = [&](const std::string& query) {
     std::set<std::string> ids;
@@ -460,11 +458,8 @@ TEST_CASE("a hyphenated word and the same word written together find each other"
   test::write_file(dir / "docs" / "new.txt",
                    "A new paper\n\nInternational cooperation between States grew.\n\n"
                    "The nonproliferation treaty holds.\n\nOperation Sunrise began.\n");
-  IndexRunOptions options;
-  options.index_dir = dir / "index";
-  options.inputs = {dir / "docs"};
-  REQUIRE(run_index(options).added == 2);
-  IndexReader reader = IndexReader::open(IndexLocation::directory(dir / "index"));
+  IndexReader reader = test::index_and_open(dir / "index", {dir / "docs"});
+  REQUIRE(reader.document_count() == 2);
   Searcher searcher(reader);
   const auto find = [&](const std::string& q) {
     SearchRequest r;
