@@ -46,10 +46,9 @@ std::vector<Mark> find_marks(std::string_view text, const HighlightSpec& spec,
   };
 
   std::vector<Mark> marks;
-  std::size_t covered_until = 0;  // phrases are marked left to right, without overlaps
   std::size_t group = 0;
   for (const auto& phrase : spec.phrases) {
-    covered_until = 0;
+    std::size_t covered_until = 0;  // each phrase is marked left to right, without overlaps
     for (const Word& start : words) {
       if (start.stem != phrase[0] || start.begin < covered_until) continue;
       std::size_t end = start.end;
