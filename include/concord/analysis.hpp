@@ -72,6 +72,10 @@ struct HyphenCompound {
 std::vector<HyphenCompound> hyphen_compounds(std::string_view text,
                                              const std::vector<Token>& tokens);
 
+// The English stop words: QueryParser's stopper drops them outside phrases, and word pairs
+// (see index::WordPairs) leave them out.
+const std::vector<std::string_view>& english_stop_words();
+
 // True when the code point is Han, Hiragana, Katakana or Hangul.
 bool is_cjk_code_point(char32_t cp);
 

@@ -286,6 +286,27 @@ std::vector<HyphenCompound> hyphen_compounds(std::string_view text,
   return out;
 }
 
+const std::vector<std::string_view>& english_stop_words() {
+  static const std::vector<std::string_view> kWords{
+      "a",      "about",  "above", "after",  "again",    "against",    "all",  "am",
+      "an",     "and",    "any",   "are",    "as",       "at",         "be",   "because",
+      "been",   "before", "being", "below",  "between",  "both",       "but",  "by",
+      "can",    "could",  "did",   "do",     "does",     "doing",      "down", "during",
+      "each",   "few",    "for",   "from",   "further",  "had",        "has",  "have",
+      "having", "he",     "her",   "here",   "hers",     "herself",    "him",  "himself",
+      "his",    "how",    "i",     "if",     "in",       "into",       "is",   "it",
+      "its",    "itself", "just",  "me",     "more",     "most",       "my",   "myself",
+      "no",     "nor",    "not",   "now",    "of",       "off",        "on",   "once",
+      "only",   "or",     "other", "our",    "ours",     "ourselves",  "out",  "over",
+      "own",    "same",   "she",   "should", "so",       "some",       "such", "than",
+      "that",   "the",    "their", "theirs", "them",     "themselves", "then", "there",
+      "these",  "they",   "this",  "those",  "through",  "to",         "too",  "under",
+      "until",  "up",     "very",  "was",    "we",       "were",       "what", "when",
+      "where",  "which",  "while", "who",    "whom",     "why",        "will", "with",
+      "would",  "you",    "your",  "yours",  "yourself", "yourselves"};
+  return kWords;
+}
+
 bool is_cjk_code_point(char32_t cp) {
   return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
          (cp >= 0x20000 && cp <= 0x2FA1F) || (cp >= 0xF900 && cp <= 0xFAFF) ||

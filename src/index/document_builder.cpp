@@ -21,12 +21,28 @@ std::string lower(std::string_view s) {
 
 }  // namespace
 
-const std::string& DocumentBuilder::stem(const std::string& word) {
+const DocumentBuilder::Stem& DocumentBuilder::stem(const std::string& word) {
   // Bounded: a corpus of many languages would otherwise grow the cache without end.
   constexpr std::size_t kMaxStems = 1 << 20;
   if (const auto it = stems_.find(word); it != stems_.end()) return it->second;
   if (stems_.size() >= kMaxStems) stems_.clear();
-  return stems_.emplace(word, analyzer_.stem(word)).first->second;
+  Stem s{analyzer_.stem(word), false};
+  s.paired = pairs_.listed(s.term);
+  return stems_.emplace(word, std::move(s)).first->second;
+}
+
+void DocumentBuilder::add_pairs(Xapian::Document& doc) {
+  // Hyphenated words put a second stem at a position, so a position may hold two stems.
+  std::stable_sort(paired_.begin(), paired_.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::size_t next = 0;  // the first entry at a position after the current one
+  for (std::size_t i = 0; i < paired_.size(); ++i) {
+    while (next < paired_.size() && paired_[next].first <= paired_[i].first) ++next;
+    for (std::size_t j = next; j < paired_.size() && paired_[j].first == paired_[i].first + 1;
+         ++j) {
+      doc.add_term(WordPairs::term(paired_[i].second, paired_[j].second), 0);
+    }
+  }
 }
 
 const DocumentBuilder::FieldTerms& DocumentBuilder::field_terms(std::string_view prefix,
@@ -37,7 +53,7 @@ const DocumentBuilder::FieldTerms& DocumentBuilder::field_terms(std::string_view
   FieldTerms field;
   analyzer_.tokenize(text, tokens_);
   for (const auto& token : tokens_)
-    field.terms.emplace_back(schema::term(prefix, stem(token.term)), token.position);
+    field.terms.emplace_back(schema::term(prefix, stem(token.term).term), token.position);
   // Positions skip at sentence ends, so the last token's position, not the count, is the span.
   field.span = (tokens_.empty() ? 0 : tokens_.back().position) + kFieldGap;
   return fields_.emplace(std::move(key), std::move(field)).first->second;
@@ -84,16 +100,26 @@ BuiltPaper DocumentBuilder::build(const Paper& paper, const std::string& fingerp
     // The written-together form at the first and the last part's position, so it joins a
     // phrase on either side ("international cooperation", "cooperation between"); it
     // counts as one word of the paragraph.
+    paired_.clear();
     for (auto& compound : hyphen_compounds(p.text, tokens_)) {
-      const std::string& joined = stem(compound.term);
-      doc.add_posting(joined, tokens_[compound.first].position);
-      doc.add_posting(joined, tokens_[compound.last].position, 0);
+      const Stem& joined = stem(compound.term);
+      const Xapian::termpos first = tokens_[compound.first].position;
+      const Xapian::termpos last = tokens_[compound.last].position;
+      doc.add_posting(joined.term, first);
+      doc.add_posting(joined.term, last, 0);
+      if (joined.paired) {
+        paired_.emplace_back(first, joined.term);
+        paired_.emplace_back(last, joined.term);
+      }
       vocabulary.push_back(std::move(compound.term));
     }
     for (auto& token : tokens_) {
-      doc.add_posting(stem(token.term), token.position);
+      const Stem& s = stem(token.term);
+      doc.add_posting(s.term, token.position);
+      if (s.paired) paired_.emplace_back(token.position, s.term);
       vocabulary.push_back(std::move(token.term));
     }
+    if (!paired_.empty()) add_pairs(doc);
     const bool positional = !tokens_.empty();
     Xapian::termpos position = 0;
     index_field(doc, field_terms(schema::kTitle, meta.title), position, positional);

@@ -11,6 +11,7 @@
 
 #include "concord/analysis.hpp"
 #include "concord/index.hpp"
+#include "word_pairs.hpp"
 
 namespace concord::index {
 
@@ -41,7 +42,9 @@ class Vocabulary {
 // Not thread-safe (owns an Analyzer); one per indexing thread.
 class DocumentBuilder {
  public:
-  explicit DocumentBuilder(const std::string& stem_language) : analyzer_(stem_language) {}
+  // `pairs`: the stems whose adjacent pairs are indexed (see word_pairs.hpp).
+  DocumentBuilder(const std::string& stem_language, WordPairs pairs)
+      : analyzer_(stem_language), pairs_(std::move(pairs)) {}
 
   BuiltPaper build(const Paper& paper, const std::string& fingerprint, const PaperTags& tags,
                    const std::string& indexed_at);
@@ -58,11 +61,19 @@ class DocumentBuilder {
                           bool positional);
   // Snowball stemming is a large part of the time spent per word, and a corpus repeats its
   // words: each distinct word is stemmed once per builder.
-  const std::string& stem(const std::string& word);
+  struct Stem {
+    std::string term;
+    bool paired = false;  // listed in pairs_
+  };
+  const Stem& stem(const std::string& word);
+  // Adds the pair term of every two listed stems at adjacent positions of `doc`.
+  void add_pairs(Xapian::Document& doc);
 
   Analyzer analyzer_;
+  WordPairs pairs_;
   std::vector<Token> tokens_;
-  std::unordered_map<std::string, std::string> stems_;
+  std::vector<std::pair<Xapian::termpos, std::string>> paired_;  // this paragraph's, by position
+  std::unordered_map<std::string, Stem> stems_;
   // Titles and headings repeat on every paragraph of a paper; analysed once per paper.
   std::unordered_map<std::string, FieldTerms> fields_;
 };

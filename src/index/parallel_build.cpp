@@ -74,10 +74,11 @@ std::uint64_t segment_size() {
 
 class ParallelBuild::Worker {
  public:
-  Worker(fs::path path, const std::string& stem_language, std::string indexed_at)
+  Worker(fs::path path, const std::string& stem_language, const WordPairs& pairs,
+         std::string indexed_at)
       : path_(std::move(path)),
         db_(open_segment()),
-        builder_(stem_language),
+        builder_(stem_language, pairs),
         indexed_at_(std::move(indexed_at)),
         thread_([this] { run(); }) {}
 
@@ -256,7 +257,7 @@ class ParallelBuild::Worker {
 };
 
 ParallelBuild::ParallelBuild(fs::path staging, unsigned workers, std::string stem_language,
-                             std::string indexed_at)
+                             const WordPairs& pairs, std::string indexed_at)
     : staging_(std::move(staging)) {
   std::error_code ec;
   fs::remove_all(staging_, ec);
@@ -268,7 +269,7 @@ ParallelBuild::ParallelBuild(fs::path staging, unsigned workers, std::string ste
   try {
     for (unsigned i = 0; i < workers; ++i) {
       workers_.push_back(std::make_unique<Worker>(staging_ / ("part-" + std::to_string(i)),
-                                                  stem_language, indexed_at));
+                                                  stem_language, pairs, indexed_at));
     }
   } catch (const Xapian::Error& e) {
     xapian_util::rethrow(e, staging_.string());

@@ -20,6 +20,7 @@
 #include "concord/index.hpp"
 #include "concord/paper.hpp"
 #include "concord/tags.hpp"
+#include "word_pairs.hpp"
 
 namespace concord::index {
 
@@ -27,7 +28,7 @@ class ParallelBuild {
  public:
   // staging must not exist or be a leftover of an interrupted build (it is emptied).
   ParallelBuild(std::filesystem::path staging, unsigned workers, std::string stem_language,
-                std::string indexed_at);
+                const WordPairs& pairs, std::string indexed_at);
   ParallelBuild(const ParallelBuild&) = delete;
   ParallelBuild& operator=(const ParallelBuild&) = delete;
   // Stops the workers and deletes the staging directory.

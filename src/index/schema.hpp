@@ -50,6 +50,9 @@ inline constexpr std::string_view kRegion = "XR";
 // vocabulary records (KV). Indexes written before that carry them on document records.
 inline constexpr std::string_view kWord = "W";
 
+// Two adjacent frequent words, "P<stem> <stem>", no positions, wdf 0: see word_pairs.hpp.
+inline constexpr std::string_view kWordPair = "P";
+
 // Value slots on paragraphs. Few on purpose: each slot costs the writer a map insertion per
 // paragraph and the searcher a value fetch per match.
 enum Slot : Xapian::valueno {
@@ -89,6 +92,7 @@ std::string facet_key(const std::vector<std::string>& fields);
 
 inline constexpr std::string_view kTaxonomyKey = "concord:taxonomy";
 inline constexpr std::string_view kGazetteerKey = "concord:gazetteer";
+inline constexpr std::string_view kWordPairsKey = "concord:word-pairs";
 
 inline std::string paragraph_id(std::string_view doc_id, std::uint32_t ordinal) {
   return std::string(doc_id) + ":" + std::to_string(ordinal);

@@ -103,8 +103,9 @@ struct IndexWriter::Impl {
   std::map<std::string, DocumentInfo, std::less<>> parallel_records;  // what was put, by id
   std::map<std::string, std::string> metadata;                        // stamped on the parts
 
-  Impl(fs::path d, Xapian::WritableDatabase database, const std::string& stem_language)
-      : dir(std::move(d)), db(std::move(database)), builder(stem_language) {}
+  Impl(fs::path d, Xapian::WritableDatabase database, const std::string& stem_language,
+       const index::WordPairs& pairs)
+      : dir(std::move(d)), db(std::move(database)), builder(stem_language, pairs) {}
 
   ~Impl() {
     try {
@@ -135,9 +136,12 @@ IndexWriter IndexWriter::open(const fs::path& dir, const std::string& stem_langu
     Xapian::WritableDatabase db(dir.string(), Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
     const std::string version = db.get_metadata(std::string(schema::kVersionKey));
     std::string language = db.get_metadata(std::string(schema::kStemmerKey));
+    index::WordPairs pairs = index::WordPairs::of(db);
     if (version.empty() && db.get_doccount() == 0) {
+      pairs = index::WordPairs::for_new_index(stem_language);
       db.set_metadata(std::string(schema::kVersionKey), std::string(schema::kVersion));
       db.set_metadata(std::string(schema::kStemmerKey), stem_language);
+      db.set_metadata(std::string(schema::kWordPairsKey), pairs.metadata());
       db.commit();
       language = stem_language;
     } else if (version != schema::kVersion) {
@@ -149,12 +153,13 @@ IndexWriter IndexWriter::open(const fs::path& dir, const std::string& stem_langu
     }
     const bool empty = db.get_doccount() == 0;
     db.begin_transaction(true);
-    auto impl = std::make_unique<Impl>(dir, std::move(db), language);
+    auto impl = std::make_unique<Impl>(dir, std::move(db), language, pairs);
     if (const unsigned workers = build_threads(threads); empty && workers > 1) {
       impl->metadata = {{std::string(schema::kVersionKey), std::string(schema::kVersion)},
-                        {std::string(schema::kStemmerKey), language}};
+                        {std::string(schema::kStemmerKey), language},
+                        {std::string(schema::kWordPairsKey), pairs.metadata()}};
       impl->parallel = std::make_unique<index::ParallelBuild>(staging_directory(dir), workers,
-                                                              language, impl->run_started);
+                                                              language, pairs, impl->run_started);
     }
     return IndexWriter(std::move(impl));
   } catch (const Xapian::Error& e) {
@@ -169,11 +174,13 @@ IndexWriter IndexWriter::rebuild(const fs::path& dir, const std::string& stem_la
     // Opened only to hold Xapian's writer lock until the new index replaces it.
     Xapian::WritableDatabase db(dir.string(), Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
     db.begin_transaction(true);
-    auto impl = std::make_unique<Impl>(dir, std::move(db), stem_language);
+    const auto pairs = index::WordPairs::for_new_index(stem_language);
+    auto impl = std::make_unique<Impl>(dir, std::move(db), stem_language, pairs);
     impl->metadata = {{std::string(schema::kVersionKey), std::string(schema::kVersion)},
-                      {std::string(schema::kStemmerKey), stem_language}};
+                      {std::string(schema::kStemmerKey), stem_language},
+                      {std::string(schema::kWordPairsKey), pairs.metadata()}};
     impl->parallel = std::make_unique<index::ParallelBuild>(
-        staging_directory(dir), build_threads(threads), stem_language, impl->run_started);
+        staging_directory(dir), build_threads(threads), stem_language, pairs, impl->run_started);
     return IndexWriter(std::move(impl));
   } catch (const Xapian::Error& e) {
     xapian_util::rethrow(e, dir.string());

@@ -9,31 +9,16 @@
 
 #include "concord/text.hpp"
 #include "schema.hpp"
+#include "word_pairs.hpp"
 
 namespace concord::search {
 namespace {
 
-// The English stop words, removed from queries outside phrases (QueryParser's stopper).
-constexpr std::array<std::string_view, 127> kStopWords{
-    "a",      "about",  "above", "after",  "again",    "against",    "all",  "am",
-    "an",     "and",    "any",   "are",    "as",       "at",         "be",   "because",
-    "been",   "before", "being", "below",  "between",  "both",       "but",  "by",
-    "can",    "could",  "did",   "do",     "does",     "doing",      "down", "during",
-    "each",   "few",    "for",   "from",   "further",  "had",        "has",  "have",
-    "having", "he",     "her",   "here",   "hers",     "herself",    "him",  "himself",
-    "his",    "how",    "i",     "if",     "in",       "into",       "is",   "it",
-    "its",    "itself", "just",  "me",     "more",     "most",       "my",   "myself",
-    "no",     "nor",    "not",   "now",    "of",       "off",        "on",   "once",
-    "only",   "or",     "other", "our",    "ours",     "ourselves",  "out",  "over",
-    "own",    "same",   "she",   "should", "so",       "some",       "such", "than",
-    "that",   "the",    "their", "theirs", "them",     "themselves", "then", "there",
-    "these",  "they",   "this",  "those",  "through",  "to",         "too",  "under",
-    "until",  "up",     "very",  "was",    "we",       "were",       "what", "when",
-    "where",  "which",  "while", "who",    "whom",     "why",        "will", "with",
-    "would",  "you",    "your",  "yours",  "yourself", "yourselves"};
-
 // The name of the internal field the first pass uses to hand wildcards to QueryParser.
 constexpr std::string_view kWildcardField = "zzconcordwild";
+// And phrases with indexed word pairs, as their stems joined by '_' (stems of plain words,
+// which QueryParser reads as one term).
+constexpr std::string_view kPairedPhraseField = "zzconcordpairs";
 
 std::size_t column_of(std::string_view query, std::size_t byte_offset) {
   std::size_t column = 1;
@@ -227,6 +212,46 @@ class WildcardProcessor : public Xapian::FieldProcessor {
   std::size_t limit_;
 };
 
+// A phrase of stems, as fast as the index's word pairs allow: two paired words are the two
+// words AND their pair term, with no position read; a longer phrase keeps its position check
+// on the paragraphs that have its pairs. Ranking is unchanged: a phrase weighs what its
+// words weigh, and the pair term weighs nothing (a filter).
+class PairedPhraseProcessor : public Xapian::FieldProcessor {
+ public:
+  explicit PairedPhraseProcessor(const index::WordPairs& pairs) : pairs_(pairs) {}
+
+  Xapian::Query operator()(const std::string& joined) override {
+    std::vector<std::string> stems;
+    for (std::size_t start = 0;;) {
+      const std::size_t end = joined.find('_', start);
+      stems.push_back(joined.substr(start, end - start));
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
+    std::vector<Xapian::Query> words;
+    std::vector<Xapian::Query> pairs;
+    for (std::size_t k = 0; k < stems.size(); ++k) {
+      words.emplace_back(stems[k], 1, static_cast<Xapian::termpos>(k + 1));
+      if (k > 0 && pairs_.listed(stems[k - 1]) && pairs_.listed(stems[k])) {
+        pairs.emplace_back(index::WordPairs::term(stems[k - 1], stems[k]));
+      }
+    }
+    const bool whole = words.size() == 2 && pairs.size() == 1;
+    const Xapian::Query text =
+        whole ? Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end())
+              : Xapian::Query(Xapian::Query::OP_PHRASE, words.begin(), words.end(),
+                              static_cast<Xapian::termcount>(words.size()));
+    if (pairs.empty()) return text;
+    return Xapian::Query(Xapian::Query::OP_FILTER, text,
+                         pairs.size() == 1
+                             ? pairs.front()
+                             : Xapian::Query(Xapian::Query::OP_AND, pairs.begin(), pairs.end()));
+  }
+
+ private:
+  const index::WordPairs& pairs_;  // the compiler's, read from the index per compile
+};
+
 }  // namespace
 
 struct QueryCompiler::Impl {
@@ -234,8 +259,9 @@ struct QueryCompiler::Impl {
       : db(database),
         analyzer(an),
         limits(lim),
-        wildcard(database, an, lim.max_wildcard_expansion) {
-    for (const auto word : kStopWords) stopper.add(analyzer.stem(word));
+        wildcard(database, an, lim.max_wildcard_expansion),
+        paired_phrase(pairs) {
+    for (const auto word : english_stop_words()) stopper.add(analyzer.stem(word));
     parser.set_database(db);
     parser.set_stemming_strategy(Xapian::QueryParser::STEM_NONE);
     parser.set_stopper(&stopper);
@@ -243,6 +269,15 @@ struct QueryCompiler::Impl {
     parser.add_prefix("title", std::string(schema::kTitle));
     parser.add_prefix("section", std::string(schema::kSection));
     parser.add_prefix(std::string(kWildcardField), &wildcard);
+    parser.add_prefix(std::string(kPairedPhraseField), &paired_phrase);
+  }
+
+  // The index's word pairs; read again when its metadata changed (a reopened index).
+  void refresh_pairs() {
+    std::string stored = db.get_metadata(std::string(schema::kWordPairsKey));
+    if (stored == pairs_metadata) return;
+    pairs = index::WordPairs::parse(stored);
+    pairs_metadata = std::move(stored);
   }
 
   const Xapian::Database& db;  // the reader's, see WildcardProcessor
@@ -250,6 +285,9 @@ struct QueryCompiler::Impl {
   SearchLimits limits;
   Xapian::SimpleStopper stopper;
   WildcardProcessor wildcard;
+  index::WordPairs pairs;
+  std::string pairs_metadata;
+  PairedPhraseProcessor paired_phrase;
   Xapian::QueryParser parser;
 };
 
@@ -264,8 +302,9 @@ namespace {
 // the text QueryParser will read.
 class FirstPass {
  public:
-  FirstPass(std::string_view query, const Analyzer& analyzer, const SearchLimits& limits)
-      : query_(query), analyzer_(analyzer), limits_(limits) {}
+  FirstPass(std::string_view query, const Analyzer& analyzer, const SearchLimits& limits,
+            const index::WordPairs& pairs)
+      : query_(query), analyzer_(analyzer), limits_(limits), pairs_(pairs) {}
 
   std::string run(std::vector<Filter>& filters, bool& match_all) {
     lexemes_ = lex(query_);
@@ -458,13 +497,33 @@ class FirstPass {
       if (k < tokens.size() && tokens[k].position == tokens[k - 1].position + 1) continue;
       const std::vector<Token> part(tokens.begin() + static_cast<std::ptrdiff_t>(first),
                                     tokens.begin() + static_cast<std::ptrdiff_t>(k));
-      parts.push_back("\"" + stems_of(part) + "\"");
+      parts.push_back(phrase_text(part));
       first = k;
     }
     if (parts.size() == 1) return parts.front();
     std::string out = "(";
     for (const auto& part : parts) out += (out.size() > 1 ? " " : "") + part;
     return out + ")";
+  }
+
+  // One sentence's phrase as QueryParser reads it: quoted, or for the paired-phrase field
+  // when the index has a pair of two of its words (only stems of plain words, which QueryParser
+  // keeps whole).
+  std::string phrase_text(const std::vector<Token>& tokens) const {
+    std::vector<std::string> stems;
+    bool paired = false;
+    bool plain = true;
+    for (const auto& t : tokens) {
+      stems.push_back(analyzer_.stem(t.term));
+      plain = plain && !stems.back().empty() &&
+              std::all_of(stems.back().begin(), stems.back().end(),
+                          [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); });
+      paired = paired || (stems.size() > 1 && pairs_.listed(stems[stems.size() - 2]) &&
+                          pairs_.listed(stems.back()));
+    }
+    std::string out;
+    for (const auto& s : stems) out += (out.empty() ? "" : (paired && plain ? "_" : " ")) + s;
+    return paired && plain ? std::string(kPairedPhraseField) + ":" + out : "\"" + out + "\"";
   }
 
   // The phrase of `tokens` (analysed from `text`), or, where they hold hyphenated words,
@@ -587,6 +646,7 @@ class FirstPass {
   std::string_view query_;
   const Analyzer& analyzer_;
   const SearchLimits& limits_;
+  const index::WordPairs& pairs_;
   std::vector<Lexeme> lexemes_;
   std::size_t index_ = 0;
   std::vector<std::string> out_;
@@ -606,6 +666,20 @@ void collect(const Xapian::Query& q, bool negated, HighlightSpec& spec) {
     const std::string t = *q.get_terms_begin();
     if (!t.empty() && !(t[0] >= 'A' && t[0] <= 'Z')) spec.terms.insert(t);
     return;
+  }
+  // A phrase of two paired words, see PairedPhraseProcessor.
+  if (type == Xapian::Query::OP_FILTER && q.get_subquery(0).get_type() == Xapian::Query::OP_AND) {
+    const Xapian::Query pair = q.get_subquery(1);
+    if (pair.get_type() == Xapian::Query::LEAF_TERM &&
+        (*pair.get_terms_begin()).rfind(schema::kWordPair, 0) == 0) {
+      if (negated) return;
+      std::vector<std::string> phrase;
+      const Xapian::Query words = q.get_subquery(0);
+      for (std::size_t k = 0; k < words.get_num_subqueries(); ++k)
+        phrase.push_back(*words.get_subquery(k).get_terms_begin());
+      spec.phrases.push_back(std::move(phrase));
+      return;
+    }
   }
   if (type == Xapian::Query::OP_PHRASE) {
     if (negated) return;
@@ -641,7 +715,8 @@ CompiledQuery QueryCompiler::compile(std::string_view raw) {
   const std::string query = repair_utf8(raw).text;
   CompiledQuery compiled;
   bool match_all = false;
-  FirstPass pass(query, impl.analyzer, impl.limits);
+  impl.refresh_pairs();
+  FirstPass pass(query, impl.analyzer, impl.limits, impl.pairs);
   const std::string normalised = pass.run(compiled.filters, match_all);
   if (match_all) return compiled;
   impl.wildcard.warnings.clear();

@@ -5,11 +5,14 @@
 #include <map>
 #include <set>
 
+#include <xapian.h>
+
 #include "concord/analysis.hpp"
 #include "concord/error.hpp"
 #include "concord/index.hpp"
 #include "concord/indexer.hpp"
 #include "concord/search.hpp"
+#include "index/schema.hpp"
 #include "indexed.hpp"
 #include "test_support.hpp"
 
@@ -497,4 +500,68 @@ TEST_CASE("a hyphenated word and the same word written together find each other"
   CHECK(find("grew -co-operation").total == 0);
   CHECK(ids(find("operation")) == std::set<std::string>{"old:1", "new:3"});
   CHECK(ids(find("\"peace keeping\"")) == std::set<std::string>{"old:3"});
+}
+
+TEST_CASE("two frequent words in a row are indexed as a pair that phrases use instead of positions",
+          "[integration][search][pairs]") {
+  test::TempDir dir;
+  test::write_file(dir / "docs" / "pairs.txt",
+                   "A paper on pairs\n\n"
+                   "The international community met. International co-operation between States "
+                   "grew.\n\n"
+                   "They spoke of everything international. Community leaders left.\n\n"
+                   "The community international order holds.\n");
+  const auto index_dir = dir / "index";
+  const auto phrase_hits = [&](const std::string& phrase) {
+    IndexReader reader = IndexReader::open(IndexLocation::directory(index_dir));
+    Searcher searcher(reader);
+    SearchRequest request;
+    request.query = "\"" + phrase + "\"";
+    std::vector<std::string> ids;
+    const auto response = searcher.search(request);
+    for (const auto& hit : response.results) ids.push_back(hit.id + " " + hit.snippet);
+    return ids;
+  };
+  test::index_and_open(index_dir, {dir / "docs"});
+
+  // The index side: pairs within a sentence, in order, and with the hyphenated word joined.
+  {
+    Xapian::Database db(index_dir.string());
+    const std::string listed = db.get_metadata(std::string(schema::kWordPairsKey));
+    CHECK(listed.find("\nintern\n") != std::string::npos);
+    CHECK(listed.find("\ncommuniti\n") != std::string::npos);
+    CHECK(db.get_termfreq("Pintern communiti") == 1);  // not across "international. Community"
+    CHECK(db.get_termfreq("Pcommuniti intern") == 1);
+    CHECK(db.get_termfreq("Pintern cooper") == 1);  // "International co-operation"
+  }
+  const std::vector<std::string> expected{
+      "pairs:1 The <mark>international community</mark> met. International co-operation between "
+      "States grew."};
+  CHECK(phrase_hits("international community") == expected);
+  CHECK(phrase_hits("international cooperation").size() == 1);
+  CHECK(phrase_hits("international co-operation").size() == 1);
+  CHECK(phrase_hits("community international").size() == 1);
+
+  // An index without a list of pairs (built before them) answers the same through positions.
+  {
+    Xapian::WritableDatabase db(index_dir.string(), Xapian::DB_OPEN);
+    db.set_metadata(std::string(schema::kWordPairsKey), "");
+    db.commit();
+  }
+  CHECK(phrase_hits("international community") == expected);
+  CHECK(phrase_hits("international co-operation").size() == 1);
+
+  // With the list back, the phrase reads the pair term, not positions: a paragraph whose pair
+  // term is taken away is no longer found.
+  {
+    Xapian::WritableDatabase db(index_dir.string(), Xapian::DB_OPEN);
+    db.set_metadata(std::string(schema::kWordPairsKey), "communiti\nintern\n");
+    const Xapian::docid id = *db.postlist_begin("Pintern communiti");
+    Xapian::Document doc = db.get_document(id);
+    doc.remove_term("Pintern communiti");
+    db.replace_document(id, doc);
+    db.commit();
+  }
+  CHECK(phrase_hits("international community").empty());
+  CHECK(phrase_hits("community international").size() == 1);
 }

@@ -12,6 +12,8 @@
 //   build-concord  Concord's index writer on the same papers and tags
 //   query-fts5     the query mix: top 10 with snippets, exact total, counts per region and topic
 //   query-concord  the same mix through Concord's searcher (snippets and exact facets)
+//   frequent-stems the stems in the most paragraphs of Concord indexes (--target A,B --top N),
+//                  stop words left out: how src/index/data/word_pairs_en.txt was made
 // When --corpus is missing, a generated corpus is used and the report says so.
 #include <spawn.h>
 #include <sqlite3.h>
@@ -40,6 +42,7 @@
 #include <tuple>
 #include <vector>
 
+#include "concord/analysis.hpp"
 #include "concord/enrich.hpp"
 #include "concord/error.hpp"
 #include "concord/index.hpp"
@@ -587,6 +590,34 @@ json run_queries(const fs::path& where, int repeat) {
 }
 
 // Facet counting cost: the same queries with and without facets, per matching paragraph.
+// Word stems ranked by the mean share of paragraphs that have them, over several indexes,
+// so that no one collection decides alone. Prints one stem per line.
+void print_frequent_stems(const std::string& targets, std::size_t top) {
+  std::set<std::string> stop;
+  const concord::Analyzer analyzer("english");
+  for (const auto word : concord::english_stop_words()) stop.insert(analyzer.stem(word));
+  std::map<std::string, double> share;
+  std::size_t indexes = 0;
+  std::stringstream list(targets);
+  for (std::string target; std::getline(list, target, ',');) {
+    Xapian::Database db(target);
+    const double paragraphs = std::max<double>(1, db.get_termfreq("KP"));
+    for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it) {
+      const std::string stem = *it;
+      const bool plain_word = stem.size() >= 2 && std::all_of(stem.begin(), stem.end(), [](char c) {
+                                return c >= 'a' && c <= 'z';
+                              });
+      if (plain_word && stop.count(stem) == 0) share[stem] += it.get_termfreq() / paragraphs;
+    }
+    ++indexes;
+  }
+  std::vector<std::pair<double, std::string>> ranked;
+  for (const auto& [stem, s] : share) ranked.emplace_back(-s / static_cast<double>(indexes), stem);
+  std::sort(ranked.begin(), ranked.end());
+  ranked.resize(std::min(top, ranked.size()));
+  for (const auto& [s, stem] : ranked) std::printf("%s\n", stem.c_str());
+}
+
 json facet_cost(const fs::path& where, int repeat) {
   ConcordRunner runner(where);
   double with = 0, without = 0;
@@ -820,6 +851,10 @@ int main(int argc, char** argv) {
     const int repeat = std::stoi(arg(a, "--repeat", "5"));
     json out;
     if (phase == "run") return run_all(fs::canonical("/proc/self/exe").string(), a);
+    if (phase == "frequent-stems") {
+      print_frequent_stems(arg(a, "--target"), std::stoul(arg(a, "--top", "1000")));
+      return 0;
+    }
     if (phase == "build-fts5")
       out = build_fts5(dump, target);
     else if (phase == "build-plain")
