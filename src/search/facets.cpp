@@ -97,11 +97,15 @@ FacetCounter::ActiveSearch::~ActiveSearch() {
 // column was read with.
 class FacetCounter::SlotCounter::ColumnSpy : public Xapian::MatchSpy {
  public:
-  explicit ColumnSpy(std::shared_ptr<const ValueColumn> column)
-      : column_(std::move(column)), counts_(column_->table.size(), 0) {}
-  void operator()(const Xapian::Document& doc, double) override {
-    ++counts_[column_->code(doc.get_docid())];
+  ColumnSpy(std::shared_ptr<const ValueColumn> column, std::shared_ptr<const Condition> condition)
+      : column_(std::move(column)),
+        condition_(std::move(condition)),
+        counts_(column_->table.size(), 0) {}
+  void operator()(const Xapian::Document& doc, double) override { count(doc.get_docid()); }
+  void count(Xapian::docid id) {
+    if (!condition_ || condition_->admits(id)) ++counts_[column_->code(id)];
   }
+  [[nodiscard]] const std::shared_ptr<const Condition>& condition() const { return condition_; }
   [[nodiscard]] const std::shared_ptr<const ValueColumn>& column() const { return column_; }
   void add(const ColumnSpy& other) {
     for (std::size_t code = 0; code < counts_.size(); ++code) counts_[code] += other.counts_[code];
@@ -110,15 +114,42 @@ class FacetCounter::SlotCounter::ColumnSpy : public Xapian::MatchSpy {
 
  private:
   std::shared_ptr<const ValueColumn> column_;
+  std::shared_ptr<const Condition> condition_;
   std::vector<std::uint64_t> counts_;
 };
 
+// Every in-memory column of a match in one spy: Xapian's matcher calls each spy through a
+// wrapper per match, which cost more than the counting itself.
+class FacetCounter::SlotCounter::ColumnsSpy : public Xapian::MatchSpy {
+ public:
+  explicit ColumnsSpy(std::vector<ColumnSpy*> spies) : spies_(std::move(spies)) {}
+  void operator()(const Xapian::Document& doc, double) override {
+    const Xapian::docid id = doc.get_docid();
+    for (ColumnSpy* spy : spies_) spy->count(id);
+  }
+
+ private:
+  std::vector<ColumnSpy*> spies_;
+};
+
+std::unique_ptr<Xapian::MatchSpy> FacetCounter::SlotCounter::combined(
+    const std::vector<SlotCounter*>& counters) {
+  std::vector<ColumnSpy*> spies;
+  for (SlotCounter* c : counters) {
+    if (!c->column_spy_) return nullptr;
+    spies.push_back(c->column_spy_.get());
+  }
+  return std::make_unique<ColumnsSpy>(std::move(spies));
+}
+
 FacetCounter::SlotCounter::SlotCounter(Xapian::valueno slot,
-                                       std::shared_ptr<const ValueColumn> column)
+                                       std::shared_ptr<const ValueColumn> column,
+                                       std::shared_ptr<const Condition> condition)
     : slot_(slot) {
   if (column) {
-    column_spy_ = std::make_unique<ColumnSpy>(std::move(column));
+    column_spy_ = std::make_unique<ColumnSpy>(std::move(column), std::move(condition));
   } else {
+    if (condition) throw Error(ErrorCode::kInternal, "a counting condition needs a column");
     value_spy_ = std::make_unique<Xapian::ValueCountMatchSpy>(slot);
   }
 }
@@ -126,7 +157,8 @@ FacetCounter::SlotCounter::SlotCounter(Xapian::valueno slot,
 FacetCounter::SlotCounter::~SlotCounter() = default;
 
 std::unique_ptr<FacetCounter::SlotCounter> FacetCounter::SlotCounter::fresh() const {
-  return std::make_unique<SlotCounter>(slot_, column_spy_ ? column_spy_->column() : nullptr);
+  if (!column_spy_) return std::make_unique<SlotCounter>(slot_, nullptr);
+  return std::make_unique<SlotCounter>(slot_, column_spy_->column(), column_spy_->condition());
 }
 
 void FacetCounter::SlotCounter::add(const SlotCounter& other) {
@@ -223,7 +255,9 @@ std::unique_ptr<FacetCounter::SlotCounter> FacetCounter::counter(Xapian::valueno
   return std::make_unique<SlotCounter>(slot, context_.column ? context_.column(slot) : nullptr);
 }
 
-void FacetCounter::count(const Xapian::Query& query, const std::function<void()>& meanwhile) {
+void FacetCounter::count(const Xapian::Query& query, const Xapian::Query& unfiltered,
+                         const std::function<void()>& meanwhile) {
+  if (count_in_one_pass(unfiltered, meanwhile)) return;
   // The key counter also gives the exact total, so it always counts.
   std::vector<SlotCounter*> counters{key_counter_.get()};
   if (request_.enabled) {
@@ -237,6 +271,72 @@ void FacetCounter::count(const Xapian::Query& query, const std::function<void()>
   run_counting(query, counters, meanwhile);
 }
 
+bool FacetCounter::count_in_one_pass(const Xapian::Query& unfiltered,
+                                     const std::function<void()>& meanwhile) {
+  if (!request_.enabled || per_doc_ > 0 || filters_.exclusions() || !context_.column ||
+      unfiltered.empty()) {
+    return false;
+  }
+  std::vector<std::string> filtered;
+  for (const auto& field : filter_fields()) {
+    if (!filters_.has_field(field)) continue;
+    if (field != "topic" && field != "region") return false;
+    filtered.push_back(field);
+  }
+  // Without a filtered field among the facets there is no recount to save.
+  if (std::none_of(filtered.begin(), filtered.end(), [&](const auto& f) { return wanted(f); })) {
+    return false;
+  }
+  const auto key_column = context_.column(schema::kSlotFacets);
+  std::map<std::string, std::shared_ptr<const ValueColumn>> columns;
+  for (const std::string field : {"topic", "region"}) {
+    if (!wanted(field)) continue;
+    columns[field] = context_.column(set_slot(field));
+    if (!columns[field]) return false;
+  }
+  // A paragraph passes a field's filter when its set, expanded as the facet counts it
+  // (regions with their ancestors, as the filter terms were indexed), has one of the ids.
+  std::map<std::string, Condition::Test> tests;
+  for (const auto& field : filtered) {
+    const Xapian::valueno slot = field == "topic" ? schema::kSlotTopics : schema::kSlotRegions;
+    auto column = context_.column(slot);
+    if (!column || !key_column) return false;
+    const auto build = [&] { return expand(field, column->table); };
+    const auto expansion = context_.expansions != nullptr
+                               ? context_.expansions->get(field, column, build)
+                               : std::make_shared<const SetExpansion>(build());
+    const std::vector<std::string> ids = filters_.set_ids(field);
+    std::vector<char> wanted_value(expansion->names.size(), 0);
+    for (std::size_t v = 0; v < expansion->names.size(); ++v) {
+      wanted_value[v] = std::find(ids.begin(), ids.end(), expansion->names[v]) != ids.end();
+    }
+    auto passes = std::make_shared<std::vector<char>>(column->table.size(), 0);
+    for (std::uint32_t code = 1; code < column->table.size(); ++code) {
+      for (std::uint32_t k = expansion->begin[code]; k < expansion->begin[code + 1]; ++k) {
+        if (wanted_value[expansion->value_ids[k]] != 0) (*passes)[code] = 1;
+      }
+    }
+    tests[field] = Condition::Test{std::move(column), std::move(passes)};
+  }
+  const auto condition_without = [&](const std::string& own) {
+    auto condition = std::make_shared<Condition>();
+    for (const auto& [field, test] : tests) {
+      if (field != own) condition->all.push_back(test);
+    }
+    return condition->all.empty() ? nullptr : condition;
+  };
+  key_counter_ =
+      std::make_unique<SlotCounter>(schema::kSlotFacets, key_column, condition_without({}));
+  std::vector<SlotCounter*> counters{key_counter_.get()};
+  for (const auto& [field, column] : columns) {
+    auto counts = std::make_unique<SlotCounter>(set_slot(field), column, condition_without(field));
+    counters.push_back(counts.get());
+    set_counters_.emplace(field, std::move(counts));
+  }
+  run_counting(unfiltered, counters, meanwhile);
+  return true;
+}
+
 void FacetCounter::run_counting(const Xapian::Query& query,
                                 const std::vector<SlotCounter*>& counters,
                                 const std::function<void()>& meanwhile) const {
@@ -248,7 +348,12 @@ void FacetCounter::run_counting(const Xapian::Query& query,
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     if (per_doc_ > 0) enquire.set_collapse_key(schema::kSlotDoc, per_doc_);
     if (time_limit_ > 0) enquire.set_time_limit(time_limit_);
-    for (SlotCounter* c : spies) enquire.add_matchspy(&c->spy());
+    const auto together = SlotCounter::combined(spies);
+    if (together) {
+      enquire.add_matchspy(together.get());
+    } else {
+      for (SlotCounter* c : spies) enquire.add_matchspy(&c->spy());
+    }
     enquire.get_mset(0, 0, all);
   };
 

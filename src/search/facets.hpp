@@ -72,10 +72,28 @@ class FacetCounter {
     ExpansionCache* expansions = nullptr;
   };
 
+  // The documents a counter admits when it counts only part of a match: those whose code in
+  // each column passes that column's table.
+  struct Condition {
+    struct Test {
+      std::shared_ptr<const ValueColumn> column;
+      std::shared_ptr<const std::vector<char>> passes;  // by code
+    };
+    std::vector<Test> all;
+    [[nodiscard]] bool admits(Xapian::docid id) const {
+      for (const Test& t : all) {
+        if ((*t.passes)[t.column->code(id)] == 0) return false;
+      }
+      return true;
+    }
+  };
+
   // One slot counted during a match, by whichever spy suits the database.
   class SlotCounter {
    public:
-    SlotCounter(Xapian::valueno slot, std::shared_ptr<const ValueColumn> column);
+    // A `condition` needs the column: Xapian's value-stream spy counts every match.
+    SlotCounter(Xapian::valueno slot, std::shared_ptr<const ValueColumn> column,
+                std::shared_ptr<const Condition> condition = nullptr);
     // An empty counter of the same slot, for another range of documents.
     [[nodiscard]] std::unique_ptr<SlotCounter> fresh() const;
     // Adds the counts of a fresh() counter that saw other documents.
@@ -86,12 +104,16 @@ class FacetCounter {
     SlotCounter(const SlotCounter&) = delete;
     SlotCounter& operator=(const SlotCounter&) = delete;
     [[nodiscard]] Xapian::MatchSpy& spy();
+    // One spy that counts for all of `counters`, or null unless each has its column in memory.
+    [[nodiscard]] static std::unique_ptr<Xapian::MatchSpy> combined(
+        const std::vector<SlotCounter*>& counters);
     // After the match: the distinct values and, by value code, how many matches had each.
     [[nodiscard]] const ValueTable& table() const;
     [[nodiscard]] const std::vector<std::uint64_t>& counts() const;
 
    private:
     class ColumnSpy;
+    class ColumnsSpy;
     void collect() const;  // the ValueCountMatchSpy's values into collected_
     Xapian::valueno slot_;
     std::unique_ptr<Xapian::ValueCountMatchSpy> value_spy_;
@@ -108,8 +130,11 @@ class FacetCounter {
 
   // Runs `query` unranked and feeds every match to the spies, and runs `meanwhile` on the
   // calling thread: before it joins the other threads counting, or after the count when it
-  // runs on one thread. Throws Xapian's errors.
-  void count(const Xapian::Query& query, const std::function<void()>& meanwhile);
+  // runs on one thread. `unfiltered` is `query` before the filters: when every filter is a
+  // topic or a region, one match of it counts all facets (see count_in_one_pass). Throws
+  // Xapian's errors.
+  void count(const Xapian::Query& query, const Xapian::Query& unfiltered,
+             const std::function<void()>& meanwhile);
 
   // Paragraphs the counting match saw (exact: it runs with checkatleast = doccount).
   [[nodiscard]] std::uint64_t matched_paragraphs() const;
@@ -130,6 +155,11 @@ class FacetCounter {
   [[nodiscard]] bool wanted(const std::string& field) const { return wanted_.count(field) > 0; }
   [[nodiscard]] bool documents(const std::string& field) const;
   [[nodiscard]] std::unique_ptr<SlotCounter> counter(Xapian::valueno slot) const;
+  // Multi-select counts a filtered field without its own filter, in a match of its own. When
+  // every filter is on topics or regions and the slots are in memory, one match of the
+  // unfiltered query does all: each counter admits the documents that pass the filters it
+  // must see. False (nothing counted) when that does not apply.
+  bool count_in_one_pass(const Xapian::Query& unfiltered, const std::function<void()>& meanwhile);
   // The counting match behind count() and the multi-select recounts.
   void run_counting(const Xapian::Query& query, const std::vector<SlotCounter*>& counters,
                     const std::function<void()>& meanwhile = {}) const;

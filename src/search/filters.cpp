@@ -43,7 +43,7 @@ Xapian::Query name_query(const Xapian::Database& db, std::string_view prefix,
 
 Xapian::Query filter_query(const Xapian::Database& db, const Filter& filter,
                            const Taxonomy& taxonomy, const Gazetteer& gazetteer,
-                           std::string& canonical) {
+                           std::string& canonical, std::vector<std::string>* set_ids) {
   const std::string& f = filter.field;
   const std::string_view v = trim(filter.value);
   canonical = std::string(v);
@@ -97,6 +97,7 @@ Xapian::Query filter_query(const Xapian::Database& db, const Filter& filter,
     const auto id = taxonomy.resolve(v);
     if (!id) return Xapian::Query();
     canonical = *id;
+    if (set_ids != nullptr) set_ids->push_back(*id);
     return Xapian::Query(schema::bounded_term(schema::kTopic, *id));
   }
   if (f == "region") {
@@ -106,13 +107,16 @@ Xapian::Query filter_query(const Xapian::Database& db, const Filter& filter,
     if (const auto* group = gazetteer.group(v)) {
       canonical = group->targets.size() == 1 ? group->targets.front() : group->id;
       std::vector<Xapian::Query> any;
-      for (const auto& target : group->targets)
+      for (const auto& target : group->targets) {
         any.emplace_back(schema::bounded_term(schema::kRegion, target));
+        if (set_ids != nullptr) set_ids->push_back(target);
+      }
       return Xapian::Query(Xapian::Query::OP_OR, any.begin(), any.end());
     }
     const auto id = gazetteer.resolve(v);
     if (!id) return Xapian::Query();
     canonical = *id;
+    if (set_ids != nullptr) set_ids->push_back(*id);
     return Xapian::Query(schema::bounded_term(schema::kRegion, *id));
   }
   throw Error(ErrorCode::kInvalidArgument, "unknown filter field '" + f + "'");
@@ -123,7 +127,8 @@ FilterSet::FilterSet(const Xapian::Database& db, const std::vector<Filter>& filt
   std::vector<Xapian::Query> excluded;
   for (const auto& filter : filters) {
     std::string canonical;
-    Xapian::Query q = filter_query(db, filter, taxonomy, gazetteer, canonical);
+    std::vector<std::string> ids;
+    Xapian::Query q = filter_query(db, filter, taxonomy, gazetteer, canonical, &ids);
     canonical_.push_back(canonical);
     if (q.empty() && (filter.field == "topic" || filter.field == "region")) {
       warnings_.push_back("no " + filter.field + " called '" + filter.value + "'");
@@ -133,6 +138,8 @@ FilterSet::FilterSet(const Xapian::Database& db, const std::vector<Filter>& filt
     } else {
       by_field_[filter.field].push_back(std::move(q));
       raw_values_[filter.field].push_back(canonical);
+      auto& field_ids = set_ids_[filter.field];
+      field_ids.insert(field_ids.end(), ids.begin(), ids.end());
     }
   }
   if (!excluded.empty())
@@ -147,6 +154,11 @@ std::optional<Xapian::Query> FilterSet::combined(const std::string& skip_field) 
   }
   if (parts.empty()) return std::nullopt;
   return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+}
+
+std::vector<std::string> FilterSet::set_ids(const std::string& field) const {
+  const auto it = set_ids_.find(field);
+  return it == set_ids_.end() ? std::vector<std::string>{} : it->second;
 }
 
 std::vector<std::string> FilterSet::values(const std::string& field) const {

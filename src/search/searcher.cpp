@@ -248,17 +248,56 @@ void Searcher::Impl::run_match(const SearchRequest& request, const search::Compi
           request.per_doc, limits.max_seconds);
       enquire.set_time_limit(limits.max_seconds);
       const auto match_started = std::chrono::steady_clock::now();
+      // The page's hits with their snippets. Built while other threads still count, where
+      // the count is split: they need the ranked page only.
+      const auto present_hits = [&](const Xapian::MSet& mset) {
+        std::unordered_map<std::string, DocSummary> summaries;
+        std::shared_ptr<const IndexReader::DocumentTable> documents;
+        response.results.clear();
+        for (auto it = mset.begin(); it != mset.end(); ++it) {
+          ParagraphRecord record = records::decode_paragraph(it.get_document().get_data());
+          SearchHit hit;
+          hit.id = record.id;
+          hit.score = it.get_weight();
+          auto summary = summaries.find(record.doc_id);
+          if (summary == summaries.end()) {
+            // The reader's table of papers, read once per index revision, rather than a record
+            // lookup and decode per hit.
+            if (!documents) documents = reader.document_table();
+            const auto info = documents->find(record.doc_id);
+            DocSummary fallback;
+            fallback.id = record.doc_id;
+            summary = summaries
+                          .emplace(record.doc_id,
+                                   info != documents->end() ? summarize(info->second) : fallback)
+                          .first;
+          }
+          hit.doc = summary->second;
+          hit.section = std::move(record.paragraph.section_path);
+          hit.section_number = std::move(record.paragraph.section_number);
+          hit.paragraph = record.paragraph.ordinal;
+          hit.page = record.paragraph.page;
+          hit.snippet = search::make_snippet(record.paragraph.text, compiled.highlight, analyzer,
+                                             request.snippet_bytes);
+          hit.text = std::move(record.paragraph.text);
+          hit.topics = std::move(record.topics);
+          hit.regions = std::move(record.regions);
+          hit.evidence = std::move(record.evidence);
+          response.results.push_back(std::move(hit));
+        }
+      };
       // Two passes: an unranked one that feeds every match to the facet spies, then the
       // ranked page alone. One ranked match asked for exact counts (checkatleast = all) was
       // 1.5 to 1.8 times slower on common words of the UNGDC corpus, and through Xapian 1.4's
       // remote protocol, spies in a match that also returns a page count some documents twice.
       // The ranked page is fetched while other threads count, where the index allows it.
       Xapian::MSet mset;
-      facets.count(enquire.get_query(), [&] {
+      facets.count(enquire.get_query(), text, [&] {
         mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
                                 static_cast<Xapian::doccount>(request.limit));
+        present_hits(mset);
       });
-      detail::log().debug("match: {:.1f} ms{}",
+      detail::log().debug("match and page: {:.1f} ms{}",
                           std::chrono::duration<double, std::milli>(
                               std::chrono::steady_clock::now() - match_started)
                               .count(),
@@ -277,41 +316,6 @@ void Searcher::Impl::run_match(const SearchRequest& request, const search::Compi
         response.total = mset.get_matches_estimated();
       facets.finish(response.facets, response.facet_info,
                     [&](const std::string& field) { return restrict(text, field); });
-
-      std::unordered_map<std::string, DocSummary> summaries;
-      std::shared_ptr<const IndexReader::DocumentTable> documents;
-      response.results.clear();
-      for (auto it = mset.begin(); it != mset.end(); ++it) {
-        ParagraphRecord record = records::decode_paragraph(it.get_document().get_data());
-        SearchHit hit;
-        hit.id = record.id;
-        hit.score = it.get_weight();
-        auto summary = summaries.find(record.doc_id);
-        if (summary == summaries.end()) {
-          // The reader's table of papers, read once per index revision, rather than a record
-          // lookup and decode per hit.
-          if (!documents) documents = reader.document_table();
-          const auto info = documents->find(record.doc_id);
-          DocSummary fallback;
-          fallback.id = record.doc_id;
-          summary = summaries
-                        .emplace(record.doc_id,
-                                 info != documents->end() ? summarize(info->second) : fallback)
-                        .first;
-        }
-        hit.doc = summary->second;
-        hit.section = std::move(record.paragraph.section_path);
-        hit.section_number = std::move(record.paragraph.section_number);
-        hit.paragraph = record.paragraph.ordinal;
-        hit.page = record.paragraph.page;
-        hit.snippet = search::make_snippet(record.paragraph.text, compiled.highlight, analyzer,
-                                           request.snippet_bytes);
-        hit.text = std::move(record.paragraph.text);
-        hit.topics = std::move(record.topics);
-        hit.regions = std::move(record.regions);
-        hit.evidence = std::move(record.evidence);
-        response.results.push_back(std::move(hit));
-      }
       return 0;
     });
   }
