@@ -564,4 +564,15 @@ TEST_CASE("two frequent words in a row are indexed as a pair that phrases use in
   }
   CHECK(phrase_hits("international community").empty());
   CHECK(phrase_hits("community international").size() == 1);
+
+  // A paper added later (a serial update of the index) gets the pairs of the index's list.
+  test::write_file(dir / "more" / "later.txt",
+                   "A later paper\n\nThe international community acted again.\n");
+  test::index_and_open(index_dir, {dir / "more"});
+  {
+    Xapian::Database db(index_dir.string());
+    CHECK(db.get_termfreq("Pintern communiti") == 1);
+  }
+  REQUIRE(phrase_hits("international community").size() == 1);
+  CHECK(phrase_hits("international community")[0].rfind("later:1 ", 0) == 0);
 }
