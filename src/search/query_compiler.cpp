@@ -381,6 +381,12 @@ class FirstPass {
     }
   }
 
+  // A phrase as emitted: quoted, or for the paired-phrase field, with or without a sign.
+  static bool is_phrase(std::string_view piece) {
+    if (!piece.empty() && (piece.front() == '-' || piece.front() == '+')) piece.remove_prefix(1);
+    return (!piece.empty() && piece.back() == '"') || piece.rfind(kPairedPhraseField, 0) == 0;
+  }
+
   void emit_operand(std::string piece) {
     out_.push_back(std::move(piece));
     expect_operand_ = false;
@@ -440,6 +446,9 @@ class FirstPass {
     if (is_operator(w)) {
       if (w != "NOT" && (out_.empty() || expect_operand_)) {
         fail("'" + std::string(w) + "' needs a term before it", lx.offset);
+      }
+      if ((w.rfind("NEAR", 0) == 0 || w.rfind("ADJ", 0) == 0) && is_phrase(out_.back())) {
+        fail("'" + std::string(w) + "' joins single words, not a phrase", lx.offset);
       }
       out_.emplace_back(w);
       last_operator_offset_ = lx.offset;

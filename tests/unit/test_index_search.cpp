@@ -239,6 +239,7 @@ TEST_CASE("query syntax errors name the column", "[integration][search][errors]"
       {"peace NEAR/x war", 7, "'NEAR/x' needs a number of words"},
       {"peace NEAR/3 (development OR war)", 14, "'NEAR/3' joins single words, not parentheses"},
       {"peace ADJ/2 \"global security\"", 13, "'ADJ/2' joins single words, not a phrase"},
+      {"\"international community\" NEAR peace", 27, "'NEAR' joins single words, not a phrase"},
   };
   for (const auto& row : rows) {
     INFO(row.query);
