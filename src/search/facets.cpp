@@ -288,6 +288,7 @@ bool FacetCounter::count_in_one_pass(const Xapian::Query& unfiltered,
     return false;
   }
   const auto key_column = context_.column(schema::kSlotFacets);
+  if (!key_column) return false;
   std::map<std::string, std::shared_ptr<const ValueColumn>> columns;
   for (const std::string field : {"topic", "region"}) {
     if (!wanted(field)) continue;
@@ -300,22 +301,30 @@ bool FacetCounter::count_in_one_pass(const Xapian::Query& unfiltered,
   for (const auto& field : filtered) {
     const Xapian::valueno slot = field == "topic" ? schema::kSlotTopics : schema::kSlotRegions;
     auto column = context_.column(slot);
-    if (!column || !key_column) return false;
-    const auto build = [&] { return expand(field, column->table); };
-    const auto expansion = context_.expansions != nullptr
-                               ? context_.expansions->get(field, column, build)
-                               : std::make_shared<const SetExpansion>(build());
+    if (!column) return false;
     const std::vector<std::string> ids = filters_.set_ids(field);
-    std::vector<char> wanted_value(expansion->names.size(), 0);
-    for (std::size_t v = 0; v < expansion->names.size(); ++v) {
-      wanted_value[v] = std::find(ids.begin(), ids.end(), expansion->names[v]) != ids.end();
-    }
-    auto passes = std::make_shared<std::vector<char>>(column->table.size(), 0);
-    for (std::uint32_t code = 1; code < column->table.size(); ++code) {
-      for (std::uint32_t k = expansion->begin[code]; k < expansion->begin[code + 1]; ++k) {
-        if (wanted_value[expansion->value_ids[k]] != 0) (*passes)[code] = 1;
+    const auto build_passes = [&] {
+      const auto build = [&] { return expand(field, column->table); };
+      const auto expansion = context_.expansions != nullptr
+                                 ? context_.expansions->get(field, column, build)
+                                 : std::make_shared<const SetExpansion>(build());
+      std::vector<char> wanted_value(expansion->names.size(), 0);
+      for (std::size_t v = 0; v < expansion->names.size(); ++v) {
+        wanted_value[v] = std::find(ids.begin(), ids.end(), expansion->names[v]) != ids.end();
       }
-    }
+      std::vector<char> passes(column->table.size(), 0);
+      for (std::uint32_t code = 1; code < column->table.size(); ++code) {
+        for (std::uint32_t k = expansion->begin[code]; k < expansion->begin[code + 1]; ++k) {
+          if (wanted_value[expansion->value_ids[k]] != 0) passes[code] = 1;
+        }
+      }
+      return passes;
+    };
+    std::string key = field;
+    for (const auto& id : ids) key += "\n" + id;
+    auto passes = context_.expansions != nullptr
+                      ? context_.expansions->passes(key, column, build_passes)
+                      : std::make_shared<const std::vector<char>>(build_passes());
     tests[field] = Condition::Test{std::move(column), std::move(passes)};
   }
   const auto condition_without = [&](const std::string& own) {
@@ -514,6 +523,21 @@ std::shared_ptr<const SetExpansion> ExpansionCache::get(
     entry.expansion = std::make_shared<const SetExpansion>(build());
   }
   return entry.expansion;
+}
+
+std::shared_ptr<const std::vector<char>> ExpansionCache::passes(
+    const std::string& key, const std::shared_ptr<const ValueColumn>& column,
+    const std::function<std::vector<char>()>& build) {
+  // A table per distinct filter (a byte per distinct set): a long session clicking through
+  // many regions must not keep them all.
+  constexpr std::size_t kMaxFilters = 64;
+  if (const auto it = passes_.find(key); it != passes_.end() && it->second.column == column) {
+    return it->second.passes;
+  }
+  if (passes_.size() >= kMaxFilters) passes_.clear();
+  auto table = std::make_shared<const std::vector<char>>(build());
+  passes_[key] = PassEntry{column, table};
+  return table;
 }
 
 SetExpansion FacetCounter::expand(const std::string& field, const ValueTable& sets) const {

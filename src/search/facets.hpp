@@ -46,6 +46,10 @@ class ExpansionCache {
   std::shared_ptr<const SetExpansion> get(const std::string& field,
                                           const std::shared_ptr<const ValueColumn>& column,
                                           const std::function<SetExpansion()>& build);
+  // Which codes of a column pass a topic or region filter, by field and filter ids (`key`).
+  std::shared_ptr<const std::vector<char>> passes(const std::string& key,
+                                                  const std::shared_ptr<const ValueColumn>& column,
+                                                  const std::function<std::vector<char>()>& build);
 
  private:
   struct Entry {
@@ -53,6 +57,11 @@ class ExpansionCache {
     std::shared_ptr<const SetExpansion> expansion;
   };
   std::map<std::string, Entry> entries_;
+  struct PassEntry {
+    std::shared_ptr<const ValueColumn> column;
+    std::shared_ptr<const std::vector<char>> passes;
+  };
+  std::map<std::string, PassEntry> passes_;  // a few filters' worth, see passes()
 };
 
 class FacetCounter {
