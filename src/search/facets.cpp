@@ -118,8 +118,8 @@ class FacetCounter::SlotCounter::ColumnSpy : public Xapian::MatchSpy {
   std::vector<std::uint64_t> counts_;
 };
 
-// Every in-memory column of a match in one spy: Xapian's matcher calls each spy through a
-// wrapper per match, which cost more than the counting itself.
+// Every in-memory column of a match in one spy, so that Xapian's matcher makes one call per
+// match instead of one per slot (through its wrapper of several spies).
 class FacetCounter::SlotCounter::ColumnsSpy : public Xapian::MatchSpy {
  public:
   explicit ColumnsSpy(std::vector<ColumnSpy*> spies) : spies_(std::move(spies)) {}
