@@ -2,7 +2,6 @@
 #include "query_compiler.hpp"
 
 #include <algorithm>
-#include <array>
 #include <map>
 #include <optional>
 #include <utility>
