@@ -506,8 +506,9 @@ int run_similar_command(const GlobalOptions& global, const SimilarCommandOptions
   }
   const Style style = stdout_style();
   std::cout << fmt::format(
-      "{} paragraph{} share wording with the source ({} words; {} candidates checked, {:.1f} ms)\n",
-      r.results.size(), r.results.size() == 1 ? "" : "s", r.source_words, r.candidates, r.took_ms);
+      "{} {} wording with the source ({} words; {} candidates checked, {:.1f} ms)\n",
+      r.results.size(), r.results.size() == 1 ? "paragraph shares" : "paragraphs share",
+      r.source_words, r.candidates, r.took_ms);
   print_partial(style, r.unavailable_shards, "the candidates");
   std::size_t rank = 0;
   for (const auto& h : r.results) {

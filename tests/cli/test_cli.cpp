@@ -382,6 +382,11 @@ TEST_CASE("compare, similar and trace from the command line", "[cli][compare]") 
   const json s = json::parse(r.out);
   REQUIRE(s["results"].size() >= 1);
   CHECK(s["results"][0]["id"] == "gsi-concept-paper:65");
+  REQUIRE(s["results"].size() == 1);
+  r = ct::concord(
+      {"similar", "--index", indexed().index, "--text",
+       "all countries should uphold the ASEAN way of reaching a consensus through consultation"});
+  CHECK_THAT(r.out, Catch::StartsWith("1 paragraph shares wording with the source (13 words; "));
   r = ct::concord({"similar", "--index", indexed().index});
   CHECK(r.exit_code == 2);
 }
