@@ -160,7 +160,11 @@ class ParallelBuild::Worker {
   }
 
   // A segment is scratch space until merged: no fsync (merge() output is synced), no
-  // transaction (the final rename is what makes the build visible).
+  // transaction (the final rename is what makes the build visible). Its blocks are 32 KB
+  // instead of Xapian's 8 KB, so fewer blocks split while it grows: the whole UNGDC corpus
+  // built about 5% faster (three builds each, alternating: 125 to 136 s against 134 to 143 s;
+  // 64 KB: 136 s twice). merge() writes the default 8 KB blocks, so searches read as before.
+  static constexpr unsigned kSegmentBlockSize = 32768;
   Xapian::WritableDatabase open_segment() {
     const fs::path path = segment_path(segment_count_++);
     std::error_code ec;
@@ -170,9 +174,10 @@ class ParallelBuild::Worker {
                   path_.string() + ": cannot create build directory (" + ec.message() + ")");
     }
     try {
-      return Xapian::WritableDatabase(path.string(), Xapian::DB_CREATE_OR_OVERWRITE |
-                                                         Xapian::DB_BACKEND_GLASS |
-                                                         Xapian::DB_NO_SYNC);
+      return Xapian::WritableDatabase(
+          path.string(),
+          Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS | Xapian::DB_NO_SYNC,
+          kSegmentBlockSize);
     } catch (const Xapian::Error& e) {
       xapian_util::rethrow(e, path.string());
     }
