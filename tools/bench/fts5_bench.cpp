@@ -424,7 +424,9 @@ const std::vector<Query>& full_query_mix() {
       {"filter", "peace", "peace", "africa", ""},
       {"filter", "security", "security", "middle-east", ""},
       {"filter", "development", "development", "", "climate-environment"},
-      {"filter", "cooperation", "cooperation", "asia", "maritime"},
+      // Concord also finds "co-operation" (the written-together form of a hyphenated word),
+      // which unicode61 splits in two, so FTS5 asks for both: 385 against 212 paragraphs.
+      {"filter", "cooperation", "cooperation OR \"co operation\"", "asia", "maritime"},
   };
   return mix;
 }
