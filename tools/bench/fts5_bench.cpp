@@ -425,7 +425,8 @@ const std::vector<Query>& full_query_mix() {
       {"filter", "security", "security", "middle-east", ""},
       {"filter", "development", "development", "", "climate-environment"},
       // Concord also finds "co-operation" (the written-together form of a hyphenated word),
-      // which unicode61 splits in two, so FTS5 asks for both: 385 against 212 paragraphs.
+      // which unicode61 splits in two, so FTS5 asks for both (on UNGDC: 385 paragraphs instead
+      // of 212; Concord 381).
       {"filter", "cooperation", "cooperation OR \"co operation\"", "asia", "maritime"},
   };
   return mix;
