@@ -38,6 +38,11 @@ class WordPairs {
   [[nodiscard]] bool listed(std::string_view stem) const {
     return stems_.find(std::string(stem)) != stems_.end();
   }
+  // Whether "first second", adjacent in a sentence, has a pair term: both stems are listed.
+  // The document builder indexes exactly these pairs (it flags each stem once).
+  [[nodiscard]] bool joins(std::string_view first, std::string_view second) const {
+    return listed(first) && listed(second);
+  }
   // The term of the pair "first second" (both listed).
   [[nodiscard]] static std::string term(std::string_view first, std::string_view second);
 

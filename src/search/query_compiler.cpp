@@ -231,7 +231,7 @@ class PairedPhraseProcessor : public Xapian::FieldProcessor {
     std::vector<Xapian::Query> pairs;
     for (std::size_t k = 0; k < stems.size(); ++k) {
       words.emplace_back(stems[k], 1, static_cast<Xapian::termpos>(k + 1));
-      if (k > 0 && pairs_.listed(stems[k - 1]) && pairs_.listed(stems[k])) {
+      if (k > 0 && pairs_.joins(stems[k - 1], stems[k])) {
         pairs.emplace_back(index::WordPairs::term(stems[k - 1], stems[k]));
       }
     }
@@ -526,8 +526,7 @@ class FirstPass {
       plain = plain && !stems.back().empty() &&
               std::all_of(stems.back().begin(), stems.back().end(),
                           [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); });
-      paired = paired || (stems.size() > 1 && pairs_.listed(stems[stems.size() - 2]) &&
-                          pairs_.listed(stems.back()));
+      paired = paired || (stems.size() > 1 && pairs_.joins(stems[stems.size() - 2], stems.back()));
     }
     std::string out;
     for (const auto& s : stems) out += (out.empty() ? "" : (paired && plain ? "_" : " ")) + s;

@@ -84,6 +84,9 @@ struct Searcher::Impl {
   SearchResponse run(const SearchRequest& request);
   void run_match(const SearchRequest& request, const search::CompiledQuery& compiled,
                  SearchResponse& response);
+  [[nodiscard]] std::vector<SearchHit> page_hits(const Xapian::MSet& mset,
+                                                 const search::CompiledQuery& compiled,
+                                                 const SearchRequest& request) const;
 };
 
 Searcher::Searcher(IndexReader& reader, SearchLimits limits)
@@ -195,6 +198,47 @@ SearchResponse Searcher::Impl::run(const SearchRequest& request) {
   return response;
 }
 
+// The page's hits with their snippets.
+std::vector<SearchHit> Searcher::Impl::page_hits(const Xapian::MSet& mset,
+                                                 const search::CompiledQuery& compiled,
+                                                 const SearchRequest& request) const {
+  std::unordered_map<std::string, DocSummary> summaries;
+  std::shared_ptr<const IndexReader::DocumentTable> documents;
+  std::vector<SearchHit> hits;
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    ParagraphRecord record = records::decode_paragraph(it.get_document().get_data());
+    SearchHit hit;
+    hit.id = record.id;
+    hit.score = it.get_weight();
+    auto summary = summaries.find(record.doc_id);
+    if (summary == summaries.end()) {
+      // The reader's table of papers, read once per index revision, rather than a record
+      // lookup and decode per hit.
+      if (!documents) documents = reader.document_table();
+      const auto info = documents->find(record.doc_id);
+      DocSummary fallback;
+      fallback.id = record.doc_id;
+      summary =
+          summaries
+              .emplace(record.doc_id, info != documents->end() ? summarize(info->second) : fallback)
+              .first;
+    }
+    hit.doc = summary->second;
+    hit.section = std::move(record.paragraph.section_path);
+    hit.section_number = std::move(record.paragraph.section_number);
+    hit.paragraph = record.paragraph.ordinal;
+    hit.page = record.paragraph.page;
+    hit.snippet = search::make_snippet(record.paragraph.text, compiled.highlight, analyzer,
+                                       request.snippet_bytes);
+    hit.text = std::move(record.paragraph.text);
+    hit.topics = std::move(record.topics);
+    hit.regions = std::move(record.regions);
+    hit.evidence = std::move(record.evidence);
+    hits.push_back(std::move(hit));
+  }
+  return hits;
+}
+
 void Searcher::Impl::run_match(const SearchRequest& request, const search::CompiledQuery& compiled,
                                SearchResponse& response) {
   Xapian::Database& db = reader.impl().db;
@@ -248,44 +292,6 @@ void Searcher::Impl::run_match(const SearchRequest& request, const search::Compi
           request.per_doc, limits.max_seconds);
       enquire.set_time_limit(limits.max_seconds);
       const auto match_started = std::chrono::steady_clock::now();
-      // The page's hits with their snippets. Built while other threads still count, where
-      // the count is split: they need the ranked page only.
-      const auto present_hits = [&](const Xapian::MSet& mset) {
-        std::unordered_map<std::string, DocSummary> summaries;
-        std::shared_ptr<const IndexReader::DocumentTable> documents;
-        response.results.clear();
-        for (auto it = mset.begin(); it != mset.end(); ++it) {
-          ParagraphRecord record = records::decode_paragraph(it.get_document().get_data());
-          SearchHit hit;
-          hit.id = record.id;
-          hit.score = it.get_weight();
-          auto summary = summaries.find(record.doc_id);
-          if (summary == summaries.end()) {
-            // The reader's table of papers, read once per index revision, rather than a record
-            // lookup and decode per hit.
-            if (!documents) documents = reader.document_table();
-            const auto info = documents->find(record.doc_id);
-            DocSummary fallback;
-            fallback.id = record.doc_id;
-            summary = summaries
-                          .emplace(record.doc_id,
-                                   info != documents->end() ? summarize(info->second) : fallback)
-                          .first;
-          }
-          hit.doc = summary->second;
-          hit.section = std::move(record.paragraph.section_path);
-          hit.section_number = std::move(record.paragraph.section_number);
-          hit.paragraph = record.paragraph.ordinal;
-          hit.page = record.paragraph.page;
-          hit.snippet = search::make_snippet(record.paragraph.text, compiled.highlight, analyzer,
-                                             request.snippet_bytes);
-          hit.text = std::move(record.paragraph.text);
-          hit.topics = std::move(record.topics);
-          hit.regions = std::move(record.regions);
-          hit.evidence = std::move(record.evidence);
-          response.results.push_back(std::move(hit));
-        }
-      };
       // Two passes: an unranked one that feeds every match to the facet spies, then the
       // ranked page alone. One ranked match asked for exact counts (checkatleast = all) was
       // 1.5 to 1.8 times slower on common words of the UNGDC corpus, and through Xapian 1.4's
@@ -295,7 +301,9 @@ void Searcher::Impl::run_match(const SearchRequest& request, const search::Compi
       facets.count(enquire.get_query(), text, [&] {
         mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
                                 static_cast<Xapian::doccount>(request.limit));
-        present_hits(mset);
+        // Built while other threads still count, where the count is split: they need the
+        // ranked page only.
+        response.results = page_hits(mset, compiled, request);
       });
       detail::log().debug("match and page: {:.1f} ms{}",
                           std::chrono::duration<double, std::milli>(
